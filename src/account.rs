@@ -1,0 +1,210 @@
+//! The normalized account: what a site adapter hands the core, and what the labelled
+//! datasets hold (one schema for both, see `docs/CONTRACTS.md`).
+//!
+//! Deserialization is lenient on purpose: page data is untrusted and changes shape without
+//! notice, so a missing, `null` or wrong-typed field becomes `None` instead of failing the
+//! whole batch. This module knows no site and no browser.
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+/// Longest string kept from the page; longer ones are cut (on a char boundary). Names, handles
+/// and bios are short on every site; a 100 KB "name" is hostile input, not data.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// One account as seen by the core. Every field is optional: `None` means "the page did not
+/// say" (or said something unusable).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Account {
+    #[serde(deserialize_with = "loose_string")]
+    pub key: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub platform: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub screen_name: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub description: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub location: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub url: Option<String>,
+    /// Account creation time, ISO 8601 UTC.
+    #[serde(deserialize_with = "loose_string")]
+    pub created_at: Option<String>,
+    /// When the snapshot was taken (datasets only; the page uses "now"). Used to compute the
+    /// account's age, never as a feature by itself.
+    #[serde(deserialize_with = "loose_string")]
+    pub collected_at: Option<String>,
+    #[serde(deserialize_with = "loose_count")]
+    pub followers_count: Option<i64>,
+    /// Accounts this one follows ("following").
+    #[serde(deserialize_with = "loose_count")]
+    pub friends_count: Option<i64>,
+    #[serde(deserialize_with = "loose_count")]
+    pub statuses_count: Option<i64>,
+    #[serde(deserialize_with = "loose_count")]
+    pub favourites_count: Option<i64>,
+    #[serde(deserialize_with = "loose_count")]
+    pub listed_count: Option<i64>,
+    #[serde(deserialize_with = "loose_bool")]
+    pub default_profile: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    pub default_profile_image: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    pub has_banner: Option<bool>,
+    /// A fact shown to the user, never a model input (the check mark is bought on X).
+    #[serde(deserialize_with = "loose_bool")]
+    pub verified: Option<bool>,
+    /// The site's own automated-account label (X) or self-declared bot flag (Mastodon): a
+    /// fact shown to the user, never a model input.
+    #[serde(deserialize_with = "loose_bool")]
+    pub automated: Option<bool>,
+    #[serde(deserialize_with = "loose_bool")]
+    pub protected: Option<bool>,
+}
+
+/// Any JSON value, reduced to what the lenient fields need. Arrays and objects are skipped.
+enum Loose {
+    Nothing,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Loose;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Loose, E> {
+        Ok(Loose::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
+        Ok(Loose::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
+        Ok(i64::try_from(v).map_or(Loose::Float(v as f64), Loose::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
+        Ok(Loose::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
+        Ok(Loose::Str(truncate(v)))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Loose, E> {
+        Ok(Loose::Str(truncate(&v)))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Nothing)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
+        Ok(Loose::Nothing)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+        Loose::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Loose::Nothing)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Loose::Nothing)
+    }
+}
+
+fn truncate(s: &str) -> String {
+    match s.char_indices().nth(MAX_TEXT_CHARS) {
+        Some((i, _)) => s[..i].to_owned(),
+        None => s.to_owned(),
+    }
+}
+
+fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Loose::deserialize(d)? {
+        Loose::Str(s) if !s.is_empty() => Some(s),
+        Loose::Int(i) => Some(i.to_string()),
+        _ => None,
+    })
+}
+
+/// Counts: non-negative integers. Mastodon reports a hidden count as -1, which means unknown.
+fn loose_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Loose::deserialize(d)? {
+        Loose::Int(i) if i >= 0 => Some(i),
+        Loose::Float(f) if f.is_finite() && f >= 0.0 && f < 9.0e15 => Some(f as i64),
+        Loose::Str(s) => s.trim().parse::<i64>().ok().filter(|i| *i >= 0),
+        _ => None,
+    })
+}
+
+fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Loose::deserialize(d)? {
+        Loose::Bool(b) => Some(b),
+        Loose::Int(0) => Some(false),
+        Loose::Int(1) => Some(true),
+        Loose::Str(s) => match s.as_str() {
+            "true" | "True" | "TRUE" | "1" => Some(true),
+            "false" | "False" | "FALSE" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Account {
+        serde_json::from_str(json).expect("lenient parse")
+    }
+
+    #[test]
+    fn wrong_types_become_unknown() {
+        let a = parse(
+            r#"{"screen_name": 12, "followers_count": "x", "friends_count": -1,
+                "statuses_count": [1], "verified": "maybe", "name": {"a": 1},
+                "default_profile_image": 1, "favourites_count": "42"}"#,
+        );
+        assert_eq!(a.screen_name.as_deref(), Some("12"));
+        assert_eq!(a.followers_count, None);
+        assert_eq!(
+            a.friends_count, None,
+            "Mastodon's hidden count (-1) is unknown"
+        );
+        assert_eq!(a.statuses_count, None);
+        assert_eq!(a.verified, None);
+        assert_eq!(a.name, None);
+        assert_eq!(a.default_profile_image, Some(true));
+        assert_eq!(a.favourites_count, Some(42));
+    }
+
+    #[test]
+    fn unknown_fields_and_nulls_are_ignored() {
+        let a = parse(r#"{"label": "bot", "dataset": "x", "name": null, "description": ""}"#);
+        assert_eq!(a, Account::default());
+    }
+
+    #[test]
+    fn huge_strings_are_cut_on_a_char_boundary() {
+        let long = "é".repeat(MAX_TEXT_CHARS + 50);
+        let a = parse(&format!(r#"{{"name": "{long}"}}"#));
+        assert_eq!(a.name.map(|n| n.chars().count()), Some(MAX_TEXT_CHARS));
+    }
+}

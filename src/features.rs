@@ -1,0 +1,143 @@
+//! Account -> numeric features. Profile metadata only: counts, rates, ages and the shape of
+//! names. Never the words of a bio or a post (DEVELOPERS.md: behaviour, not opinions), never
+//! `verified`, never anything that names the data source.
+//!
+//! A missing input gives `f32::NAN` ("unknown"); models treat NaN as its own branch.
+
+use crate::account::Account;
+use crate::time::parse_unix_seconds;
+
+/// Feature indices. The order is part of the model artifact format: append, never reorder.
+pub mod idx {
+    pub const STATUSES: usize = 0;
+    pub const FOLLOWERS: usize = 1;
+    pub const FRIENDS: usize = 2;
+    pub const FAVOURITES: usize = 3;
+    pub const LISTED: usize = 4;
+    pub const DEFAULT_PROFILE: usize = 5;
+    pub const DEFAULT_AVATAR: usize = 6;
+    pub const AGE_DAYS: usize = 7;
+    pub const STATUS_RATE: usize = 8;
+    pub const FOLLOWER_RATE: usize = 9;
+    pub const FRIEND_RATE: usize = 10;
+    pub const FAVOURITE_RATE: usize = 11;
+    pub const LISTED_RATE: usize = 12;
+    pub const FOLLOW_RATIO: usize = 13;
+    pub const HANDLE_LEN: usize = 14;
+    pub const HANDLE_DIGITS: usize = 15;
+    pub const NAME_LEN: usize = 16;
+    pub const NAME_DIGITS: usize = 17;
+    pub const BIO_LEN: usize = 18;
+    pub const HAS_LOCATION: usize = 19;
+    pub const HAS_URL: usize = 20;
+    pub const COUNT: usize = 21;
+}
+
+/// Human-readable feature names, in index order (model card, CLI output).
+pub const NAMES: [&str; idx::COUNT] = [
+    "statuses_count",
+    "followers_count",
+    "friends_count",
+    "favourites_count",
+    "listed_count",
+    "default_profile",
+    "default_profile_image",
+    "age_days",
+    "statuses_per_day",
+    "followers_per_day",
+    "friends_per_day",
+    "favourites_per_day",
+    "listed_per_day",
+    "followers_friends_ratio",
+    "screen_name_length",
+    "screen_name_digits",
+    "name_length",
+    "name_digits",
+    "description_length",
+    "has_location",
+    "has_url",
+];
+
+pub type Features = [f32; idx::COUNT];
+
+/// Seconds in a day.
+const DAY: f64 = 86_400.0;
+
+/// Extracts the features of `account` as observed at `now` (Unix seconds). For the datasets,
+/// `now` is the snapshot's `collected_at`; on a page it is the current time.
+pub fn extract(account: &Account, now: i64) -> Features {
+    let mut f = [f32::NAN; idx::COUNT];
+    let count = |c: Option<i64>| c.map_or(f32::NAN, |v| v as f32);
+    let flag = |b: Option<bool>| b.map_or(f32::NAN, |v| if v { 1.0 } else { 0.0 });
+    f[idx::STATUSES] = count(account.statuses_count);
+    f[idx::FOLLOWERS] = count(account.followers_count);
+    f[idx::FRIENDS] = count(account.friends_count);
+    f[idx::FAVOURITES] = count(account.favourites_count);
+    f[idx::LISTED] = count(account.listed_count);
+    f[idx::DEFAULT_PROFILE] = flag(account.default_profile);
+    f[idx::DEFAULT_AVATAR] = flag(account.default_profile_image);
+
+    let age_days = account
+        .created_at
+        .as_deref()
+        .and_then(parse_unix_seconds)
+        .map(|created| ((now - created) as f64 / DAY).max(0.0));
+    if let Some(age) = age_days {
+        f[idx::AGE_DAYS] = age as f32;
+        // A day's floor keeps rates finite for accounts made today.
+        let per_day = |c: Option<i64>| c.map_or(f32::NAN, |v| (v as f64 / age.max(1.0)) as f32);
+        f[idx::STATUS_RATE] = per_day(account.statuses_count);
+        f[idx::FOLLOWER_RATE] = per_day(account.followers_count);
+        f[idx::FRIEND_RATE] = per_day(account.friends_count);
+        f[idx::FAVOURITE_RATE] = per_day(account.favourites_count);
+        f[idx::LISTED_RATE] = per_day(account.listed_count);
+    }
+    if let (Some(fo), Some(fr)) = (account.followers_count, account.friends_count) {
+        f[idx::FOLLOW_RATIO] = (fo as f64 / (fr.max(1) as f64)) as f32;
+    }
+    if let Some(h) = account.screen_name.as_deref() {
+        f[idx::HANDLE_LEN] = h.chars().count() as f32;
+        f[idx::HANDLE_DIGITS] = digit_count(h) as f32;
+    }
+    // An absent display name or bio is "empty" on every site, not unknown: the adapters only
+    // leave them out when the profile has none.
+    let name = account.name.as_deref().unwrap_or("");
+    f[idx::NAME_LEN] = name.chars().count() as f32;
+    f[idx::NAME_DIGITS] = digit_count(name) as f32;
+    f[idx::BIO_LEN] = account
+        .description
+        .as_deref()
+        .map_or(0, |d| d.chars().count()) as f32;
+    f[idx::HAS_LOCATION] = flag(Some(account.location.is_some()));
+    f[idx::HAS_URL] = flag(Some(account.url.is_some()));
+    f
+}
+
+fn digit_count(s: &str) -> usize {
+    s.chars().filter(char::is_ascii_digit).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_use_age_at_observation() {
+        let a = Account {
+            created_at: Some("2020-01-01T00:00:00Z".into()),
+            statuses_count: Some(1000),
+            followers_count: Some(10),
+            friends_count: Some(0),
+            screen_name: Some("abc12345".into()),
+            ..Account::default()
+        };
+        let now = parse_unix_seconds("2020-01-11T00:00:00Z").unwrap_or_default();
+        let f = extract(&a, now);
+        assert_eq!(f[idx::AGE_DAYS], 10.0);
+        assert_eq!(f[idx::STATUS_RATE], 100.0);
+        assert_eq!(f[idx::FOLLOW_RATIO], 10.0);
+        assert_eq!(f[idx::HANDLE_DIGITS], 5.0);
+        assert!(f[idx::LISTED].is_nan());
+        assert!(f[idx::DEFAULT_PROFILE].is_nan());
+    }
+}

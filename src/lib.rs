@@ -1,0 +1,69 @@
+//! botlens core: normalized account -> features -> calibrated score -> verdict with reasons.
+//!
+//! Pure Rust, tested natively. It knows no site, no DOM and no browser: site adapters (JS)
+//! normalize what a page holds into [`Account`]s, and the one thin wasm boundary
+//! (`wasm.rs`, only on `wasm32`) hands them in and the [`Verdict`]s out.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod account;
+pub mod features;
+pub mod model;
+pub mod reasons;
+pub mod time;
+pub mod verdict;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use account::Account;
+pub use verdict::{Fact, Level, ModelInfo, Reason, Verdict};
+
+/// Scores one account as observed at `now` (Unix seconds).
+///
+/// The score is `None` ("unknown") when the account carries neither an age nor its counts:
+/// a judgement from a handle alone would be a guess about a real person.
+pub fn score(account: &Account, now: i64) -> Verdict {
+    let f = features::extract(account, now);
+    let mut verdict = Verdict {
+        automated: account.automated,
+        verified: account.verified,
+        facts: reasons::facts(&f),
+        ..Verdict::default()
+    };
+    if !has_enough_data(account) {
+        return verdict;
+    }
+    let (p, contributions) = model::predict(&f);
+    if p.is_finite() {
+        verdict.score = Some(p.clamp(0.0, 1.0));
+        verdict.reasons = reasons::top_reasons(&contributions, &f);
+    }
+    verdict
+}
+
+/// Judging needs the account's age or its follower and post counts.
+fn has_enough_data(a: &Account) -> bool {
+    let age = a
+        .created_at
+        .as_deref()
+        .and_then(time::parse_unix_seconds)
+        .is_some();
+    let counts = a.followers_count.is_some() && a.statuses_count.is_some();
+    age || counts
+}
+
+/// The observation time for an account: its `collected_at` when it has one (datasets),
+/// otherwise `now`.
+pub fn observed_at(account: &Account, now: i64) -> i64 {
+    account
+        .collected_at
+        .as_deref()
+        .and_then(time::parse_unix_seconds)
+        .unwrap_or(now)
+}
+
+/// The model's version and sensitivity levels.
+pub fn model_info() -> ModelInfo {
+    model::info()
+}
