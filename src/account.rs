@@ -147,7 +147,7 @@ fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
 fn loose_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match Loose::deserialize(d)? {
         Loose::Int(i) if i >= 0 => Some(i),
-        Loose::Float(f) if f.is_finite() && f >= 0.0 && f < 9.0e15 => Some(f as i64),
+        Loose::Float(f) if (0.0..9.0e15).contains(&f) => Some(f as i64),
         Loose::Str(s) => s.trim().parse::<i64>().ok().filter(|i| *i >= 0),
         _ => None,
     })
