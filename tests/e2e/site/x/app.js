@@ -1,0 +1,232 @@
+// The fake X web app of the e2e tests (page context, served by tests/e2e/server.mjs under a
+// strict CSP). Like X it loads the thread by XMLHttpRequest from /i/api/graphql/<id>/TweetDetail
+// and renders X's DOM (article[data-testid="tweet"], [data-testid="User-Name"],
+// [data-testid="tweetText"], time[datetime]). Like React it replaces nodes on re-render.
+//
+// Hooks for the tests, all on window.__e2e (main world):
+//   violations: securitypolicyviolation events; errors: uncaught errors and rejections;
+//   batches: TweetDetail responses rendered; autoRerendered: the one automatic re-render done;
+//   rerender('replace' | 'inner'): replace every article, or only every User-Name block.
+// Buttons do the same for people and WebDriver: [data-testid="e2e-rerender"],
+// [data-testid="e2e-rerender-inner"], and the "Show more replies" cell [data-testid="e2e-show-more"].
+(() => {
+  'use strict';
+
+  const e2e = {
+    violations: [], errors: [], batches: 0, renders: 0, autoRerendered: false, xhrs: [], rerender,
+  };
+  window.__e2e = e2e;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    e2e.violations.push({
+      directive: e.violatedDirective, effective: e.effectiveDirective, blocked: e.blockedURI,
+      source: e.sourceFile, line: e.lineNumber, sample: e.sample,
+    });
+  });
+  window.addEventListener('error', (e) => { e2e.errors.push(String(e.message || e.error)); });
+  window.addEventListener('unhandledrejection', (e) => { e2e.errors.push(`unhandled rejection: ${e.reason}`); });
+
+  const state = JSON.parse(document.getElementById('initial-state').textContent);
+  /** Posts in display order: {kind: 'tweet', id, name, screen_name, created_at, text} | {kind: 'tombstone', id, text}. */
+  const cells = [];
+  let cursor = null;
+
+  // ---- data: X's TweetDetail JSON -> cells ----
+  function tweetFromResult(result) {
+    if (!result) return null;
+    if (result.__typename === 'TweetWithVisibilityResults') return tweetFromResult(result.tweet);
+    if (result.__typename === 'TweetTombstone') {
+      return { kind: 'tombstone', id: `tomb-${cells.length}`, text: result.tombstone?.text?.text ?? 'This Post is unavailable.' };
+    }
+    if (result.__typename !== 'Tweet') return null;
+    const user = result.core?.user_results?.result;
+    const legacy = result.legacy ?? {};
+    const full = legacy.full_text ?? '';
+    const [from, to] = legacy.display_text_range ?? [0, full.length];
+    return {
+      kind: 'tweet',
+      id: result.rest_id,
+      name: user?.core?.name ?? user?.legacy?.name ?? '',
+      screen_name: user?.core?.screen_name ?? user?.legacy?.screen_name ?? '',
+      created_at: new Date(Date.parse(legacy.created_at)).toISOString(),
+      text: full.slice(from, to),
+      replyTo: legacy.in_reply_to_screen_name ?? null,
+    };
+  }
+
+  function ingest(json) {
+    const added = [];
+    const instructions = json?.data?.threaded_conversation_with_injections_v2?.instructions ?? [];
+    cursor = null;
+    for (const ins of instructions) {
+      if (ins.type !== 'TimelineAddEntries') continue;
+      for (const entry of ins.entries ?? []) {
+        const c = entry.content ?? {};
+        if (c.entryType === 'TimelineTimelineItem') {
+          const t = tweetFromResult(c.itemContent?.tweet_results?.result);
+          if (t) added.push(t);
+        } else if (c.entryType === 'TimelineTimelineModule') {
+          for (const item of c.items ?? []) {
+            const t = tweetFromResult(item.item?.itemContent?.tweet_results?.result);
+            if (t) added.push(t);
+          }
+        } else if (c.entryType === 'TimelineTimelineCursor' && c.cursorType === 'Bottom') {
+          cursor = c.value;
+        }
+      }
+    }
+    return added;
+  }
+
+  function loadDetail(cursorValue) {
+    return new Promise((resolve, reject) => {
+      const variables = { focalTweetId: state.focalTweetId, with_rux_injections: false, rankingMode: 'Relevance', includePromotedContent: true, withCommunity: true, withQuickPromoteEligibilityTweetFields: true, withBirdwatchNotes: true, withVoice: true };
+      if (cursorValue) { variables.cursor = cursorValue; variables.referrer = 'tweet'; }
+      const features = { rweb_video_screen_enabled: false, responsive_web_graphql_timeline_navigation_enabled: true };
+      const url = `/i/api/graphql/${state.queryId}/TweetDetail?variables=${encodeURIComponent(JSON.stringify(variables))}&features=${encodeURIComponent(JSON.stringify(features))}`;
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', url, true);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('content-type', 'application/json');
+      xhr.setRequestHeader('x-twitter-active-user', 'yes');
+      xhr.setRequestHeader('x-twitter-client-language', 'en');
+      xhr.onreadystatechange = () => {
+        if (xhr.readyState !== 4) return;
+        e2e.xhrs.push({ url, status: xhr.status });
+        if (xhr.status !== 200) { reject(new Error(`TweetDetail ${xhr.status}`)); return; }
+        try { resolve(JSON.parse(xhr.responseText)); } catch (err) { reject(err); }
+      };
+      xhr.send();
+    });
+  }
+
+  // ---- view ----
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'text') node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) if (c) node.append(c);
+    return node;
+  };
+
+  function ago(iso) {
+    const mins = Math.max(1, Math.round((Date.now() - Date.parse(iso)) / 60e3));
+    return mins < 60 ? `${mins}m` : `${Math.round(mins / 60)}h`;
+  }
+
+  function hue(s) {
+    let h = 0;
+    for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) % 360;
+    return h;
+  }
+
+  function userName(t) {
+    return el('div', { 'data-testid': 'User-Name', class: 'r-name' },
+      el('div', { class: 'r-display' },
+        el('a', { href: `/${t.screen_name}`, role: 'link' }, el('div', {}, el('span', { text: t.name })))),
+      el('div', { class: 'r-meta' },
+        el('a', { href: `/${t.screen_name}`, role: 'link', tabindex: '-1' }, el('span', { text: `@${t.screen_name}` })),
+        el('span', { 'aria-hidden': 'true', text: '·' }),
+        el('a', { href: `/${t.screen_name}/status/${t.id}`, role: 'link', dir: 'ltr' },
+          el('time', { datetime: t.created_at, text: ago(t.created_at) }))));
+  }
+
+  function article(t) {
+    const avatar = el('div', { class: 'r-avatar', 'data-testid': 'Tweet-User-Avatar' });
+    avatar.style.background = `hsl(${hue(t.screen_name)} 45% 55%)`;
+    return el('article', { 'data-testid': 'tweet', role: 'article', tabindex: '0', 'data-e2e-id': t.id },
+      el('div', { class: 'r-tweet' },
+        avatar,
+        el('div', { class: 'r-body' },
+          userName(t),
+          t.replyTo ? el('div', { class: 'r-replying', text: `Replying to @${t.replyTo}` }) : null,
+          el('div', { 'data-testid': 'tweetText', lang: 'en', dir: 'auto', class: 'r-text' }, el('span', { text: t.text })),
+          el('div', { role: 'group', class: 'r-actions', 'aria-label': 'actions' },
+            el('button', { type: 'button', 'data-testid': 'reply', 'aria-label': 'Reply', text: 'Reply' }),
+            el('button', { type: 'button', 'data-testid': 'like', 'aria-label': 'Like', text: 'Like' })))));
+  }
+
+  function cell(t) {
+    const inner = t.kind === 'tombstone'
+      ? el('div', { 'data-testid': 'tombstone', class: 'r-tombstone', text: t.text })
+      : article(t);
+    return el('div', { 'data-testid': 'cellInnerDiv', 'data-e2e-cell': t.id }, inner);
+  }
+
+  let list;
+  let more;
+  function mount() {
+    const root = document.getElementById('react-root');
+    const controls = el('div', { 'data-testid': 'e2e-controls', class: 'r-controls' },
+      el('strong', { text: 'Post' }),
+      el('button', { type: 'button', 'data-testid': 'e2e-rerender', text: 'Re-render' }),
+      el('button', { type: 'button', 'data-testid': 'e2e-rerender-inner', text: 'Re-render names' }));
+    controls.addEventListener('click', (e) => {
+      const id = e.target.closest('button')?.dataset.testid;
+      if (id === 'e2e-rerender') rerender('replace');
+      if (id === 'e2e-rerender-inner') rerender('inner');
+    });
+    list = el('div', { 'aria-label': 'Timeline: Conversation', class: 'r-list' });
+    more = el('div', { 'data-testid': 'cellInnerDiv', class: 'r-more', hidden: '' },
+      el('button', { type: 'button', 'data-testid': 'e2e-show-more', text: 'Show more replies' }));
+    more.addEventListener('click', loadMore);
+    root.replaceChildren(el('main', { role: 'main' },
+      el('div', { 'data-testid': 'primaryColumn', class: 'r-column' },
+        controls, el('section', { role: 'region', 'aria-label': 'Conversation' }, list, more))));
+  }
+
+  function append(items) {
+    for (const t of items) {
+      cells.push(t);
+      list.append(cell(t));
+    }
+    more.hidden = !cursor;
+    e2e.renders++;
+  }
+
+  /** Re-render like React: new nodes for old posts. 'replace' = whole cells, 'inner' = User-Name blocks. */
+  function rerender(mode = 'replace', filter = () => true) {
+    for (const t of cells) {
+      if (t.kind !== 'tweet' || !filter(t)) continue;
+      const old = list.querySelector(`[data-e2e-cell="${CSS.escape(t.id)}"]`);
+      if (!old) continue;
+      if (mode === 'inner') {
+        const name = old.querySelector('[data-testid="User-Name"]');
+        name?.replaceWith(userName(t));
+      } else {
+        old.replaceWith(cell(t));
+      }
+    }
+    e2e.renders++;
+  }
+
+  async function loadMore() {
+    if (!cursor) return;
+    const value = cursor;
+    cursor = null;
+    more.hidden = true;
+    const json = await loadDetail(value);
+    append(ingest(json));
+    e2e.batches++;
+  }
+
+  async function start() {
+    mount();
+    const json = await loadDetail(null);
+    const items = ingest(json);
+    // The server-rendered post (no JSON for it) sits among the replies, after the root's first ones.
+    const ssr = (state.ssrTweets ?? []).map((t) => ({ kind: 'tweet', ...t }));
+    items.splice(Math.min(3, items.length), 0, ...ssr);
+    append(items);
+    e2e.batches++;
+    // Hydration-like: shortly after the first paint React replaces every other article once.
+    setTimeout(() => {
+      let i = 0;
+      rerender('replace', () => i++ % 2 === 0);
+      e2e.autoRerendered = true;
+    }, 250);
+  }
+
+  start().catch((err) => { e2e.errors.push(`app: ${err?.message ?? err}`); });
+})();
