@@ -1,0 +1,265 @@
+// The site-agnostic core of the isolated content script: watch the page, match posts to accounts
+// the site adapter delivered, ask the background for verdicts in batches, and annotate. A site
+// plugs in with a small object (see content/x-site.js): postSelector, readPost(root),
+// subscribe(onData), handleKey(handle).
+//
+// Gather in the MutationObserver, work in a frame-timed batch (uBO's domWatcher): the observer
+// only queues added nodes. Annotation is idempotent and keyed by post, so React re-renders that
+// replace nodes neither lose nor duplicate badges. Settings apply live from storage.onChanged
+// without re-scoring. When the extension context goes away (reload/update) it cleans up after
+// itself, and a new instance first removes what an old one left (Dark Reader's approach).
+import { classify } from './classify.js';
+import { SETTINGS_KEY, loadSettings, migrateSettings, overrideFor, updateSettings, withOverride } from './settings.js';
+import { BADGE_TAG, createBadge, updateBadge } from '../ui/badge.js';
+import { COLLAPSE_TAG, createCollapseBar } from '../ui/collapse.js';
+
+const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-action', 'data-botlens-owner'];
+const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
+const MAX_BATCH = 200;
+
+export function startAnnotator({ site, api, doc = document }) {
+  const owner = Math.random().toString(36).slice(2, 10);
+  const accounts = new Map(); // account key -> Account
+  const keyByPost = new Map(); // post id -> account key
+  const keyByHandle = new Map(); // lower-cased handle -> account key
+  const verdicts = new Map(); // account key -> Verdict ({score: null, failed: true} on error)
+  const inflight = new Set();
+  const firstSeen = new WeakMap(); // post root -> ms when first seen without data
+  const bars = new Map(); // post root -> collapse bar
+  const revealed = new Set(); // post ids the user chose to show
+  const judged = new Map(); // post id -> verdict class, for the popup counts
+  const wanted = new Set(); // keys of accounts that authored a post on the page: only those are scored
+  let pending = new Set();
+  let fullScan = true;
+  let scheduled = false;
+  let graceTimer = 0;
+  let settings = null;
+  let model = null;
+  let dead = false;
+  let lastStats = '';
+
+  const alive = () => { try { return !dead && Boolean(api.runtime?.id); } catch { return false; } };
+  const enabled = () => settings !== null && settings.sites[site.id] !== false;
+
+  function schedule() {
+    if (scheduled || dead) return;
+    scheduled = true;
+    // requestAnimationFrame does not run in hidden tabs; the timeout keeps those going.
+    const timer = setTimeout(run, 100);
+    requestAnimationFrame(() => { clearTimeout(timer); run(); });
+  }
+
+  function run() {
+    scheduled = false;
+    if (!alive()) { teardown(); return; }
+    if (!enabled()) { pending.clear(); return; }
+    const roots = new Set();
+    const sel = site.postSelector;
+    if (fullScan) { for (const r of doc.querySelectorAll(sel)) roots.add(r); fullScan = false; }
+    for (const node of pending) {
+      if (!node.isConnected || node.nodeType !== 1) continue;
+      const up = node.closest(sel);
+      if (up) roots.add(up);
+      for (const r of node.querySelectorAll(sel)) roots.add(r);
+    }
+    pending = new Set();
+    for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
+    const now = Date.now();
+    for (const root of roots) {
+      try { annotate(root, now); } catch { /* one odd post must not stop the rest */ }
+    }
+    requestScores();
+    sendStats();
+  }
+
+  function keyFor(info) {
+    return (info.postId && keyByPost.get(info.postId))
+      || (info.handle && keyByHandle.get(info.handle.toLowerCase())) || null;
+  }
+
+  function annotate(root, now) {
+    const info = site.readPost(root);
+    if (!info) return;
+    const key = keyFor(info);
+    const verdict = key ? verdicts.get(key) : undefined;
+    const handleKey = info.handle ? site.handleKey(info.handle) : null;
+    const userKey = key ?? handleKey;
+    const override = (key && overrideFor(settings, key)) || (handleKey && overrideFor(settings, handleKey)) || null;
+    if (key && !verdict) wanted.add(key);
+    if (!verdict && !override) {
+      if (key) return; // scoring is under way; the reply re-runs this post
+      const seen = firstSeen.get(root) ?? now;
+      firstSeen.set(root, seen);
+      if (now - seen < GRACE_MS) { waitForGrace(seen + GRACE_MS - now); return; }
+    }
+    const cls = classify(verdict, { model, sensitivity: settings.sensitivity, override });
+    setAttr(root, 'data-botlens-owner', owner);
+    setAttr(root, 'data-botlens-verdict', cls);
+    const score = verdict?.score;
+    setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
+    const acc = key ? accounts.get(key) : null;
+    const view = {
+      key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
+      name: acc?.name ?? info.name ?? '', handle: acc?.screen_name ?? info.handle ?? '',
+      reasons: Array.isArray(verdict?.reasons) ? verdict.reasons.slice(0, 5) : [],
+      facts: Array.isArray(verdict?.facts) ? verdict.facts : [],
+      automated: verdict?.automated ?? acc?.automated ?? null,
+      verified: verdict?.verified ?? acc?.verified ?? null,
+      override,
+    };
+    if (info.anchor) updateBadge(ensureBadge(root, info.anchor), view);
+    applyAction(root, cls, info);
+    if (info.postId) judged.set(info.postId, cls);
+  }
+
+  function setAttr(el, name, value) {
+    if (value === null) { if (el.hasAttribute(name)) el.removeAttribute(name); } else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+
+  function ensureBadge(root, anchor) {
+    let keep = null;
+    for (const b of root.querySelectorAll(BADGE_TAG)) {
+      if (b.closest(site.postSelector) !== root) continue; // a nested post's own badge
+      if (!keep && b.getAttribute('data-botlens-owner') === owner && b.parentNode === anchor) keep = b;
+      else b.remove();
+    }
+    if (!keep) {
+      keep = createBadge(doc, onDecision);
+      keep.setAttribute('data-botlens-owner', owner);
+      anchor.append(keep);
+    }
+    return keep;
+  }
+
+  function applyAction(root, cls, info) {
+    const id = info.postId ?? '';
+    const want = cls === 'flagged' && settings.action !== 'mark' && !revealed.has(id) ? settings.action : null;
+    const cur = root.getAttribute('data-botlens-action');
+    if ((cur ?? null) === want && (want !== 'collapse' || bars.get(root)?.isConnected)) return;
+    undoAction(root);
+    if (want === 'dim') root.style.setProperty('opacity', '0.45');
+    if (want === 'collapse') {
+      const bar = createCollapseBar(doc, info.handle, () => { revealed.add(id); undoAction(root); });
+      bar.setAttribute('data-botlens-owner', owner);
+      root.before(bar);
+      bars.set(root, bar);
+      root.style.setProperty('display', 'none');
+    }
+    setAttr(root, 'data-botlens-action', want);
+  }
+
+  function undoAction(root) {
+    const cur = root.getAttribute('data-botlens-action');
+    if (cur === 'dim') root.style.removeProperty('opacity');
+    if (cur === 'collapse') root.style.removeProperty('display');
+    bars.get(root)?.remove();
+    bars.delete(root);
+    root.removeAttribute('data-botlens-action');
+  }
+
+  function waitForGrace(ms) {
+    if (graceTimer) return;
+    graceTimer = setTimeout(() => { graceTimer = 0; fullScan = true; schedule(); }, Math.max(ms, 16));
+  }
+
+  async function requestScores() {
+    const keys = [];
+    for (const k of accounts.keys()) {
+      if (keys.length >= MAX_BATCH) break;
+      if (!verdicts.has(k) && !inflight.has(k) && wanted.has(k)) keys.push(k);
+    }
+    if (keys.length === 0) return;
+    for (const k of keys) inflight.add(k);
+    let reply;
+    try {
+      reply = await api.runtime.sendMessage({ type: 'content->bg:score', accounts: keys.map((k) => accounts.get(k)) });
+    } catch {
+      if (!alive()) { teardown(); return; }
+    }
+    const ok = reply && !reply.error && Array.isArray(reply.verdicts) && reply.verdicts.length === keys.length;
+    if (ok && reply.model) model = reply.model;
+    keys.forEach((k, i) => {
+      inflight.delete(k);
+      verdicts.set(k, ok && reply.verdicts[i] && typeof reply.verdicts[i] === 'object' ? reply.verdicts[i] : { score: null, failed: true });
+    });
+    fullScan = true;
+    schedule();
+  }
+
+  function onData({ accounts: list, links }) {
+    if (dead) return;
+    for (const acc of list) {
+      accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
+      if (acc.screen_name) keyByHandle.set(acc.screen_name.toLowerCase(), acc.key);
+    }
+    for (const { post_id: postId, key } of links) keyByPost.set(postId, key);
+    fullScan = true;
+    schedule();
+  }
+
+  function sendStats() {
+    let flagged = 0;
+    for (const cls of judged.values()) if (cls === 'flagged') flagged += 1;
+    const msg = { type: 'content->bg:stats', checked: judged.size, flagged };
+    const sig = `${msg.checked}/${msg.flagged}`;
+    if (sig === lastStats) return;
+    lastStats = sig;
+    try { api.runtime.sendMessage(msg).catch(() => {}); } catch { /* context gone: the next batch tears down */ }
+  }
+
+  function onDecision(view, decision) {
+    if (!view.key) return;
+    updateSettings(api.storage, (s) => withOverride(s, view.key, decision, { handle: view.handle, name: view.name }))
+      .catch(() => {}); // storage.onChanged re-renders on success; on failure nothing changed
+  }
+
+  function onStorage(changes, area) {
+    if (area !== 'local' || !changes[SETTINGS_KEY] || dead) return;
+    settings = migrateSettings(changes[SETTINGS_KEY].newValue);
+    if (!enabled()) removeAll(false);
+    fullScan = true;
+    schedule();
+  }
+
+  function removeAll(anyOwner) {
+    const mine = (el) => anyOwner || el.getAttribute('data-botlens-owner') === owner;
+    for (const el of doc.querySelectorAll(`${BADGE_TAG}, ${COLLAPSE_TAG}`)) if (mine(el)) el.remove();
+    for (const root of doc.querySelectorAll('[data-botlens-owner]')) {
+      if (!mine(root)) continue;
+      undoAction(root);
+      for (const a of ATTRS) root.removeAttribute(a);
+    }
+    bars.clear();
+    judged.clear();
+  }
+
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) {
+        if (n.nodeType === 1 && n.localName !== BADGE_TAG && n.localName !== COLLAPSE_TAG) pending.add(n);
+      }
+    }
+    if (pending.size > 0) schedule();
+  });
+
+  let unsubscribe = () => {};
+  function teardown() {
+    if (dead) return;
+    dead = true;
+    observer.disconnect();
+    try { unsubscribe(); } catch { /* ignore */ }
+    try { api.storage.onChanged.removeListener(onStorage); } catch { /* context gone */ }
+    clearTimeout(graceTimer);
+    removeAll(false);
+  }
+
+  removeAll(true); // whatever an earlier instance of the extension left behind
+  observer.observe(doc.documentElement ?? doc, { childList: true, subtree: true });
+  api.storage.onChanged.addListener(onStorage);
+  unsubscribe = site.subscribe(onData);
+  loadSettings(api.storage).then((s) => { settings = s; fullScan = true; schedule(); }, () => {
+    settings = migrateSettings(null);
+    schedule();
+  });
+  return { teardown };
+}

@@ -1,0 +1,168 @@
+// Options page (an extension page). Inputs bind declaratively through `data-setting-name` (a
+// dotted path into the settings object, as uBO's settings page does); every change is written to
+// storage.local at once and reaches open tabs through storage.onChanged, without a reload. The
+// sensitivity levels and their measured rates come from the model, through the background.
+import { api } from '../lib/browser.js';
+import { localizePage, t } from '../lib/i18n.js';
+import {
+  SETTINGS_KEY, exportLists, loadSettings, mergeImport, migrateSettings, parseImport, updateSettings, withOverride,
+} from '../lib/settings.js';
+
+let settings = null;
+let model = null;
+const $ = (id) => document.getElementById(id);
+const getPath = (obj, p) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+
+function setPath(obj, p, value) {
+  const keys = p.split('.');
+  const copy = structuredClone(obj);
+  let o = copy;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys[keys.length - 1]] = value;
+  return copy;
+}
+
+function showError(text) {
+  $('error').textContent = text;
+  $('error').hidden = !text;
+}
+
+function say(text) {
+  $('status').textContent = text;
+}
+
+async function save(change) {
+  try {
+    settings = await updateSettings(api.storage, change);
+    showError('');
+    say(t('options_saved'));
+  } catch (e) {
+    showError(t('options_storage_error', [String(e?.message ?? e)]));
+  }
+  render();
+}
+
+const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x * 1000) / 10}%` : '?');
+
+function renderLevels() {
+  const box = $('levels');
+  const levels = Array.isArray(model?.levels) && model.levels.length > 0
+    ? model.levels : [{ id: 'low' }, { id: 'medium' }, { id: 'high' }];
+  box.replaceChildren(...levels.map((level) => {
+    const label = document.createElement('label');
+    label.className = 'level';
+    const input = document.createElement('input');
+    Object.assign(input, { type: 'radio', name: 'sensitivity', value: String(level.id) });
+    input.dataset.settingName = 'sensitivity';
+    const name = document.createElement('span');
+    name.textContent = ` ${t(`sensitivity_${level.id}`) || level.id}${level.id === model?.default_level ? ` ${t('sensitivity_default')}` : ''}`;
+    const rates = document.createElement('small');
+    if (typeof level.fpr === 'number') rates.textContent = t('sensitivity_rates', [pct(level.fpr), pct(level.recall)]);
+    label.append(input, name, rates);
+    return label;
+  }));
+}
+
+function renderLists() {
+  for (const list of [$('list-allow'), $('list-flag')]) {
+    const rows = Object.entries(settings.overrides)
+      .filter(([, o]) => o.decision === list.dataset.decision)
+      .sort(([, a], [, b]) => (b.at ?? 0) - (a.at ?? 0))
+      .map(([key, o]) => {
+        const li = document.createElement('li');
+        const who = document.createElement('span');
+        who.textContent = [o.name, o.handle ? `@${o.handle}` : null, `(${key})`].filter(Boolean).join(' ');
+        const undo = document.createElement('button');
+        undo.type = 'button';
+        undo.textContent = t('options_remove');
+        undo.setAttribute('aria-label', `${t('options_remove')}: ${o.handle ? `@${o.handle}` : key}`);
+        undo.addEventListener('click', () => save((s) => withOverride(s, key, null)));
+        li.append(who, undo);
+        return li;
+      });
+    if (rows.length === 0) {
+      const li = document.createElement('li');
+      li.textContent = t('options_empty');
+      rows.push(li);
+    }
+    list.replaceChildren(...rows);
+  }
+}
+
+function render() {
+  if (!settings) return;
+  renderLevels();
+  for (const input of document.querySelectorAll('[data-setting-name]')) {
+    let value = getPath(settings, input.dataset.settingName);
+    if (input.dataset.settingName === 'sensitivity') value ??= model?.default_level ?? 'low';
+    if (input.type === 'checkbox') input.checked = value !== false;
+    else if (input.type === 'radio') input.checked = input.value === value;
+  }
+  renderLists();
+}
+
+function onInput(e) {
+  const input = e.target.closest('[data-setting-name]');
+  if (!input || input.disabled) return;
+  const value = input.type === 'checkbox' ? input.checked : input.value;
+  save((s) => setPath(s, input.dataset.settingName, value));
+}
+
+function exportFile() {
+  const blob = new Blob([`${JSON.stringify(exportLists(settings), null, 2)}\n`], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'botlens-lists.json';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function importFile(file) {
+  let json;
+  try {
+    json = JSON.parse(await file.text());
+  } catch {
+    showError(t('options_import_not_json'));
+    return;
+  }
+  const { overrides, errors } = parseImport(json);
+  const count = Object.keys(overrides).length;
+  if (count === 0 && errors.length > 0) {
+    showError(t('options_import_refused', [errors.join(', ')]));
+    return;
+  }
+  await save((s) => mergeImport(s, overrides));
+  say(t('options_import_done', [String(count)]));
+  if (errors.length > 0) showError(t('options_import_partial', [errors.join(', ')]));
+}
+
+async function main() {
+  localizePage(document);
+  document.addEventListener('change', (e) => {
+    if (e.target.id === 'import-file') {
+      const file = e.target.files?.[0];
+      e.target.value = '';
+      if (file) importFile(file);
+    } else {
+      onInput(e);
+    }
+  });
+  $('export').addEventListener('click', exportFile);
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && changes[SETTINGS_KEY]) {
+      settings = migrateSettings(changes[SETTINGS_KEY].newValue);
+      render();
+    }
+  });
+  settings = await loadSettings(api.storage);
+  render();
+  const reply = await api.runtime.sendMessage({ type: 'options->bg:model-info' }).catch((e) => ({ error: String(e?.message ?? e) }));
+  if (reply?.model) model = reply.model;
+  else showError(t('options_model_error', [String(reply?.error ?? 'no reply')]));
+  render();
+}
+
+main().catch((e) => showError(String(e?.message ?? e)));

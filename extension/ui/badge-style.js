@@ -1,0 +1,33 @@
+// The badge's stylesheet, put in its shadow root. Colour-blind-safe: each state differs in shape
+// (filled diamond / hollow circle / dotted circle) and text, not only in colour; the orange and
+// blue are apart for all common colour-vision types.
+export const BADGE_CSS = `
+:host { all: initial; display: inline-flex; align-items: center; vertical-align: middle;
+  margin-inline-start: 4px; position: relative; line-height: 1; }
+.mark { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
+  justify-content: center; min-width: 16px; height: 16px; border-radius: 50%;
+  font: 700 11px/1 system-ui, sans-serif; }
+.mark:focus-visible { outline: 2px solid #1d5fbf; outline-offset: 2px; }
+.mark[data-verdict="flagged"] { background: #a34700; color: #fff; border-radius: 4px; padding: 0 5px;
+  font-size: 10px; }
+.mark[data-verdict="clear"] { width: 12px; min-width: 12px; height: 12px; border: 2px solid #1d5fbf; opacity: .7; }
+.mark[data-verdict="unknown"] { width: 12px; min-width: 12px; height: 12px; border: 2px dotted #767676; }
+.card { position: fixed; z-index: 2147483647; box-sizing: border-box; width: 300px; max-width: calc(100vw - 16px);
+  padding: 12px 14px; border: 1px solid #8a8a8a; border-radius: 10px; background: #fff; color: #161616;
+  box-shadow: 0 6px 24px rgba(0,0,0,.25); font: 13px/1.4 system-ui, sans-serif; text-align: start;
+  white-space: normal; cursor: auto; }
+.card[hidden] { display: none; }
+.who { display: flex; flex-wrap: wrap; gap: 4px; align-items: baseline; }
+.name { font-weight: 700; overflow-wrap: anywhere; }
+.handle { color: #555; }
+.summary { margin: 6px 0; font-weight: 600; }
+h3 { margin: 8px 0 2px; font-size: 12px; color: #444; text-transform: uppercase; letter-spacing: .03em; }
+h3[hidden], p[hidden], button[hidden] { display: none; }
+ul { margin: 0; padding-inline-start: 18px; }
+.note { margin: 8px 0 0; font-style: italic; }
+.actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
+.actions button { font: 600 12px system-ui, sans-serif; padding: 4px 10px; border-radius: 999px;
+  border: 1px solid #1d5fbf; background: #fff; color: #1d5fbf; cursor: pointer; }
+.actions button:focus-visible { outline: 2px solid #1d5fbf; outline-offset: 2px; }
+.actions button[data-action="flag"] { border-color: #a34700; color: #a34700; }
+`;
