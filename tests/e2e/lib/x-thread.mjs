@@ -234,5 +234,7 @@ export function buildThread(fixture, nowMs = Date.now()) {
     ...replies.map((r) => ({ id: r.id, account: r.author })),
     { id: domOnly.id, account: fixture.dom_only },
   ];
-  return { root, replies, selfReply, domOnly, tombstoneId, cursorValue, batch1, batch2, posts };
+  // Posts rendered before "Show more replies" is clicked (all but the second batch).
+  const firstBatchCount = posts.length - second.length;
+  return { root, replies, selfReply, domOnly, tombstoneId, cursorValue, batch1, batch2, posts, firstBatchCount };
 }

@@ -1,0 +1,216 @@
+// End-to-end test of the built extension (dist/chrome-test) in Debian's headless Chromium,
+// driven by playwright-core, on a local HTTPS server answering as x.com (server.mjs).
+//   node --test tests/e2e/chromium.test.mjs
+// Env: BOTLENS_CHROME_EXT (extension folder), BOTLENS_CHROMIUM (browser binary),
+// BOTLENS_SCREENSHOT=1 (write docs/screenshot-x.png), BOTLENS_E2E_KEEP=1 (keep the profile).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+import { snapshot, cardState, postLook } from './lib/probes.mjs';
+import { pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
+import { chromeIdFromKey, extensionDir, optionsPath, readManifest, REPO } from './lib/extension.mjs';
+
+const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
+const T = { settle: 15000, ui: 5000 };
+
+describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
+  let srv; let context; let page; let extId; let manifest; let profile;
+  const pageErrors = [];
+  const consoleErrors = [];
+  const contextRequests = [];
+  const allowed = new Set();
+  let postCount = 0;
+
+  const snap = () => page.evaluate(snapshot);
+  const waitSettled = (min = postCount, what = 'every article judged') =>
+    until(snap, (s) => s.autoRerendered && settled(s, min), { timeout: T.settle, what });
+  const watchConsole = (source, target) => target.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'assert') consoleErrors.push(`${source}: ${m.text()} @ ${m.location()?.url ?? ''}`);
+  });
+
+  before(async () => {
+    const dir = extensionDir('chrome');
+    manifest = readManifest(dir);
+    srv = await startServer();
+    profile = mkdtempSync(join(tmpdir(), 'botlens-e2e-chromium-'));
+    const map = `MAP x.com 127.0.0.1:${srv.port}, MAP twitter.com 127.0.0.1:${srv.port}, MAP * 127.0.0.1:${srv.port}`;
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: EXECUTABLE,
+      headless: true,
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1100, height: 900 },
+      args: [
+        `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
+        `--host-resolver-rules=${map}`,
+      ],
+    });
+    context.on('request', (r) => contextRequests.push(r.url()));
+    context.on('weberror', (e) => pageErrors.push(`weberror: ${e.error()?.stack ?? e.error()}`));
+    const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 10000 });
+    watchConsole('service worker', worker);
+    extId = new URL(worker.url()).host;
+    page = context.pages()[0] ?? await context.newPage();
+    page.setDefaultTimeout(T.ui);
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.stack ?? e}`));
+    watchConsole('x.com page', page);
+    postCount = srv.thread.posts.length;
+  });
+
+  after(async () => {
+    await context?.close();
+    await srv?.close();
+    if (profile && !process.env.BOTLENS_E2E_KEEP) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('loads with a stable extension id', () => {
+    if (manifest.key) assert.equal(extId, chromeIdFromKey(manifest.key), 'service worker id differs from the manifest key id');
+    assert.match(extId, /^[a-p]{32}$/);
+  });
+
+  it('judges every post of the thread as expected, including a later batch', async () => {
+    await page.goto(srv.url());
+    await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    await page.click('[data-testid="e2e-show-more"]');
+    const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
+    assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
+    assert.equal(s.articles.length, postCount);
+  });
+
+  it('keeps exactly one badge per post when the page re-renders', async () => {
+    for (const testid of ['e2e-rerender', 'e2e-rerender-inner', 'e2e-rerender']) {
+      await page.click(`[data-testid="${testid}"]`);
+      const s = await waitSettled(postCount, `judged again after ${testid}`);
+      // Give a second frame-timed batch the chance to add a duplicate before checking.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.deepEqual(verdictProblems(await snap(), srv.thread), [], `after ${testid}`);
+      assert.equal(s.articles.length, postCount);
+    }
+  });
+
+  it('opens the hover card on hover and on keyboard focus', async () => {
+    const bot = pick(srv.thread, 'flagged')[0];
+    const name = bot.account.name;
+    const badge = page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${bot.id}"]) botlens-badge`);
+    assert.equal((await run(page, cardState, bot.id, name)).showsName, false, 'card visible before hover');
+    await badge.hover();
+    const open = await until(() => run(page, cardState, bot.id, name), (c) => c.showsName && c.reasons.length > 0,
+      { timeout: T.ui, what: 'hover card with name and reasons' });
+    assert.ok(open.reasons.every((r) => /^[a-z][a-z0-9_]*$/.test(r)), `reason codes: ${open.reasons}`);
+    if (process.env.BOTLENS_SCREENSHOT === '1') {
+      await page.screenshot({ path: join(REPO, 'docs/screenshot-x.png') });
+    }
+    // Away with the mouse: the card closes.
+    await page.mouse.move(2, 2);
+    await page.locator('[data-testid="e2e-controls"] strong').hover();
+    await until(() => run(page, cardState, bot.id, name), (c) => !c.showsName, { timeout: T.ui, what: 'card closed after mouse left' });
+
+    // Keyboard: focus the post, then Tab until focus is in its badge; the card opens.
+    await page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${bot.id}"])`).focus();
+    let state;
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      state = await run(page, cardState, bot.id, name);
+      if (state.focused) break;
+    }
+    assert.ok(state.focused, 'Tab never reached the badge');
+    await until(() => run(page, cardState, bot.id, name), (c) => c.showsName && c.reasons.length > 0,
+      { timeout: T.ui, what: 'card open on keyboard focus' });
+    await page.keyboard.press('Escape');
+  });
+
+  it('applies an options change to the open tab without reload', async () => {
+    const options = await context.newPage();
+    options.on('pageerror', (e) => pageErrors.push(`options pageerror: ${e.stack ?? e}`));
+    watchConsole('options page', options);
+    await options.goto(`chrome-extension://${extId}/${optionsPath(manifest)}`);
+    const flagged = pick(srv.thread, 'flagged');
+    const clear = pick(srv.thread, 'clear');
+    const navigations = [];
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+
+    await chooseOption(options, 'dim');
+    await until(() => run(page, postLook, flagged[0].id), (l) => l.dimmed, { timeout: T.ui, what: 'flagged post dimmed' });
+    for (const p of flagged) assert.ok((await run(page, postLook, p.id)).dimmed, `@${p.account.screen_name} not dimmed`);
+    for (const p of clear) assert.ok(!(await run(page, postLook, p.id)).dimmed, `clear @${p.account.screen_name} dimmed`);
+
+    await chooseOption(options, 'collapse');
+    await until(() => run(page, postLook, flagged[0].id), (l) => !l.textVisible, { timeout: T.ui, what: 'flagged post collapsed' });
+    assert.ok((await run(page, postLook, clear[0].id)).textVisible, 'clear post collapsed');
+
+    await chooseOption(options, 'mark');
+    await until(() => run(page, postLook, flagged[0].id), (l) => !l.dimmed && l.textVisible, { timeout: T.ui, what: 'flagged post back to mark only' });
+
+    // Sensitivity: the most sensitive level flags at least as many posts, consistently by score.
+    const before = (await snap()).articles.filter((a) => a.verdict === 'flagged').length;
+    await chooseOption(options, 'high');
+    const s = await until(snap, (x) => settled(x, postCount) && consistentThreshold(x), { timeout: T.ui, what: 'verdicts consistent with one threshold' });
+    assert.ok(s.articles.filter((a) => a.verdict === 'flagged').length >= before);
+    await chooseOption(options, 'low');
+    await until(snap, (x) => verdictProblems(x, srv.thread).length === 0, { timeout: T.ui, what: 'verdicts back at default level' });
+    assert.deepEqual(navigations, [], 'the x.com tab navigated');
+    await options.close();
+  });
+
+  it('"Not a bot" clears the account and survives a reload', async () => {
+    const bot = pick(srv.thread, 'flagged')[1];
+    const handle = bot.account.screen_name;
+    const badge = page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${bot.id}"]) botlens-badge`);
+    await badge.hover();
+    await badge.locator('button[data-action="allow"]').click();
+    allowed.add(handle);
+    await until(snap, (x) => x.articles.find((a) => a.id === bot.id)?.verdict === 'clear', { timeout: T.ui, what: `@${handle} clear` });
+    await page.mouse.move(2, 2);
+    const mid = await snap();
+    assert.deepEqual(pageProblems(mid), []);
+    await page.reload();
+    await until(snap, (x) => x.autoRerendered && settled(x, srv.thread.firstBatchCount), { timeout: T.settle, what: 'judged after reload' });
+    await page.click('[data-testid="e2e-show-more"]');
+    const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch after reload' });
+    assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
+  });
+
+  it('raised no error, no CSP violation, and talked to no other host', async () => {
+    const s = await snap();
+    assert.deepEqual(pageProblems(s), []);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(serverProblems(srv), []);
+    const foreign = contextRequests.filter((u) => !/^(https:\/\/x\.com\/|chrome-extension:\/\/|data:|blob:)/.test(u));
+    assert.deepEqual(foreign, []);
+    assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
+  });
+});
+
+/** Runs a probe with any number of JSON arguments in the page's main world. */
+function run(page, fn, ...args) {
+  return page.evaluate(`(${fn})(...${JSON.stringify(args)})`);
+}
+
+/** Picks `value` in whichever real control of the options page offers it (select or radio). */
+async function chooseOption(options, value) {
+  const select = options.locator(`select:has(option[value="${value}"])`);
+  if (await select.count()) {
+    await select.first().selectOption(value);
+    return;
+  }
+  const radio = options.locator(`input[type="radio"][value="${value}"]`);
+  if (await radio.count()) {
+    await radio.first().check();
+    return;
+  }
+  throw new Error(`options page has no select option or radio with value "${value}"`);
+}
+
+/** Flagged and clear posts are separated by one score threshold. */
+function consistentThreshold(s) {
+  const scored = s.articles.filter((a) => a.score !== null && a.verdict !== 'unknown');
+  const minFlagged = Math.min(...scored.filter((a) => a.verdict === 'flagged').map((a) => Number(a.score)));
+  const maxClear = Math.max(...scored.filter((a) => a.verdict === 'clear').map((a) => Number(a.score)));
+  return maxClear <= minFlagged;
+}
