@@ -22,8 +22,6 @@ export function manifestFor(source, target, testKey = null) {
     // Firefox runs the background as an event page (`background.scripts`); it has no MV3 service
     // worker support yet: https://bugzilla.mozilla.org/show_bug.cgi?id=1573659
     delete m.background.service_worker;
-    // use_dynamic_url is Chrome's (moz-extension:// UUIDs are already random per install).
-    for (const war of m.web_accessible_resources ?? []) delete war.use_dynamic_url;
   } else {
     delete m.background.scripts;
     delete m.browser_specific_settings;
