@@ -35,6 +35,7 @@ export function snapshot() {
     batches: e2e.batches ?? 0,
     autoRerendered: !!e2e.autoRerendered,
     renders: e2e.renders ?? 0,
+    loadId: e2e.loadId ?? null,
     violations: e2e.violations ?? [],
     errors: e2e.errors ?? [],
   };

@@ -6,7 +6,8 @@
 // Hooks for the tests, all on window.__e2e (main world):
 //   violations: securitypolicyviolation events; errors: uncaught errors and rejections;
 //   batches: TweetDetail responses rendered; autoRerendered: the one automatic re-render done;
-//   rerender('replace' | 'inner'): replace every article, or only every User-Name block.
+//   rerender('replace' | 'inner'): replace every article, or only every User-Name block;
+//   loadId: differs after a reload.
 // Buttons do the same for people and WebDriver: [data-testid="e2e-rerender"],
 // [data-testid="e2e-rerender-inner"], and the "Show more replies" cell [data-testid="e2e-show-more"].
 (() => {
@@ -14,6 +15,8 @@
 
   const e2e = {
     violations: [], errors: [], batches: 0, renders: 0, autoRerendered: false, xhrs: [], rerender,
+    // Tells a reload from a live update: a new document gets a new id.
+    loadId: `${Date.now()}-${Math.random()}`,
   };
   window.__e2e = e2e;
   document.addEventListener('securitypolicyviolation', (e) => {

@@ -1,0 +1,292 @@
+// End-to-end test of the built extension (dist/firefox) in Debian's headless Firefox ESR,
+// driven through geckodriver by our minimal WebDriver client (lib/webdriver.mjs), on the local
+// HTTPS server answering as x.com (server.mjs).
+//   node --test tests/e2e/firefox.test.mjs
+// Env: BOTLENS_FIREFOX_EXT (extension folder), BOTLENS_FIREFOX (browser binary), GECKODRIVER.
+//
+// Firefox answers as x.com through prefs (network.dns.localDomains + network.socket.forcePort).
+// A chrome-context observer records every HTTP request the browser makes, with who asked for it,
+// so the test sees requests that never reach our server. The options page is opened from the
+// chrome context with a fixed moz-extension UUID (WebDriver may not navigate to moz-extension:).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { snapshot, cardState, postLook, asScript } from './lib/probes.mjs';
+import { pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
+import { extensionDir, geckoId, optionsPath, readManifest } from './lib/extension.mjs';
+import { Session, startGeckodriver } from './lib/webdriver.mjs';
+import { startServer } from './server.mjs';
+
+const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
+const T = { settle: 20000, ui: 6000 };
+const TAB = '\uE004';
+const ESCAPE = '\uE00C';
+
+/** Keep Firefox's own traffic off the network so the request log shows only the page and add-on. */
+function quietPrefs(port, uuids) {
+  return {
+    // Answer as x.com / twitter.com from our server.
+    'network.dns.localDomains': 'x.com,twitter.com',
+    'network.trr.mode': 5,
+    'network.socket.forcePort': `443=${port}`,
+    'network.http.http3.enable': false,
+    'network.dns.disablePrefetch': true,
+    'network.prefetch-next': false,
+    'network.http.speculative-parallel-limit': 0,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+    // Fixed moz-extension UUID so the options page URL is known.
+    'extensions.webextensions.uuids': JSON.stringify(uuids),
+    'extensions.update.enabled': false,
+    'extensions.getAddons.cache.enabled': false,
+    'extensions.systemAddon.update.enabled': false,
+    'extensions.blocklist.enabled': false,
+    'app.update.disabledForTesting': true,
+    'app.update.auto': false,
+    'app.normandy.enabled': false,
+    'app.shield.optoutstudies.enabled': false,
+    'browser.safebrowsing.malware.enabled': false,
+    'browser.safebrowsing.phishing.enabled': false,
+    'browser.safebrowsing.downloads.enabled': false,
+    'browser.safebrowsing.blockedURIs.enabled': false,
+    'browser.safebrowsing.provider.mozilla.updateURL': '',
+    'browser.safebrowsing.provider.google4.updateURL': '',
+    'browser.safebrowsing.provider.google.updateURL': '',
+    'toolkit.telemetry.enabled': false,
+    'toolkit.telemetry.unified': false,
+    'toolkit.telemetry.server': '',
+    'toolkit.telemetry.archive.enabled': false,
+    'datareporting.healthreport.uploadEnabled': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'browser.ping-centre.telemetry': false,
+    'services.settings.server': 'data:,#remote-settings-off',
+    'security.remote_settings.crlite_filters.enabled': false,
+    'security.remote_settings.intermediates.enabled': false,
+    'security.OCSP.enabled': 0,
+    'browser.region.network.url': '',
+    'browser.region.update.enabled': false,
+    'browser.search.update': false,
+    'geo.provider.network.url': '',
+    'media.gmp-manager.url': '',
+    'media.gmp-gmpopenh264.enabled': false,
+    'dom.push.connection.enabled': false,
+    'browser.newtabpage.enabled': false,
+    'browser.newtab.preload': false,
+    'browser.startup.page': 0,
+    'browser.startup.homepage': 'about:blank',
+    'browser.aboutwelcome.enabled': false,
+    'browser.shell.checkDefaultBrowser': false,
+    'browser.discovery.enabled': false,
+    'browser.topsites.contile.enabled': false,
+    'messaging-system.rsexperimentloader.enabled': false,
+    'identity.fxaccounts.enabled': false,
+    'datareporting.policy.firstRunURL': '',
+    'toolkit.telemetry.reportingpolicy.firstRun': false,
+  };
+}
+
+// Chrome-context script: records every HTTP(S) request with the origin that caused it.
+const RECORD_REQUESTS = `
+  if (!globalThis.__botlensE2eRequests) {
+    const log = globalThis.__botlensE2eRequests = [];
+    const observer = { observe(subject) {
+      try {
+        const ch = subject.QueryInterface(Ci.nsIHttpChannel);
+        const p = ch.loadInfo?.triggeringPrincipal;
+        log.push({ url: ch.URI.spec, by: p?.isSystemPrincipal ? 'system' : (p?.originNoSuffix ?? p?.origin ?? '') });
+      } catch (e) { log.push({ url: String(subject), by: 'unknown' }); }
+    } };
+    Services.obs.addObserver(observer, 'http-on-modify-request');
+  }
+  return true;`;
+
+// Chrome-context script: console errors so far (script errors, CSP reports, console.error).
+const CONSOLE_ERRORS = `
+  const out = [];
+  for (const m of Services.console.getMessageArray() ?? []) {
+    if (!(m instanceof Ci.nsIScriptError)) continue;
+    const warning = m.flags & (Ci.nsIScriptError.warningFlag | Ci.nsIScriptError.infoFlag);
+    if (warning) continue;
+    out.push({ kind: 'script', category: m.category, message: m.errorMessage, source: m.sourceName, line: m.lineNumber });
+  }
+  try {
+    const storage = Cc['@mozilla.org/consoleAPI-storage;1'].getService(Ci.nsIConsoleAPIStorage);
+    for (const e of storage.getEvents()) {
+      if (e.level !== 'error' && e.level !== 'assert') continue;
+      out.push({ kind: 'console', message: (e.arguments ?? []).map(String).join(' '), source: e.filename, line: e.lineNumber });
+    }
+  } catch (e) { out.push({ kind: 'harness', message: 'consoleAPI storage unreadable: ' + e }); }
+  return out;`;
+
+describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
+  let srv; let driver; let wd; let manifest; let uuid; let xTab;
+  const allowed = new Set();
+  let postCount = 0;
+
+  const exec = (fn, ...args) => wd.execute(asScript(fn), args);
+  const snap = () => exec(snapshot);
+  const card = (id, name) => exec(cardState, id, name);
+  const look = (id) => exec(postLook, id);
+  const inChrome = async (script, args = []) => {
+    await wd.setContext('chrome');
+    try { return await wd.execute(script, args); } finally { await wd.setContext('content'); }
+  };
+  const badgeOf = (id) => wd.execute(`return document.querySelector('article[data-testid="tweet"] a[href$="/status/${id}"]')?.closest('article')?.querySelector('botlens-badge') ?? null;`);
+  const elementId = (ref) => (ref ? Object.values(ref)[0] : null);
+  /** Scrolls the post's badge to the middle of the viewport and moves the mouse onto it. */
+  const hoverBadge = async (id) => {
+    const r = await wd.execute(`const b = arguments[0]; b.scrollIntoView({block: 'center'});
+      const r = b.getBoundingClientRect(); return {x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2), w: r.width, h: r.height};`, [await badgeOf(id)]);
+    assert.ok(r.w > 0 && r.h > 0, `badge of ${id} has no size`);
+    await wd.moveTo(r.x, r.y);
+  };
+
+  before(async () => {
+    const dir = extensionDir('firefox');
+    manifest = readManifest(dir);
+    srv = await startServer();
+    postCount = srv.thread.posts.length;
+    uuid = randomUUID();
+    driver = await startGeckodriver({ args: ['--allow-system-access'] });
+    wd = await Session.create(driver.url, {
+      browserName: 'firefox',
+      acceptInsecureCerts: true,
+      'moz:firefoxOptions': { binary: BINARY, args: ['-headless'], prefs: quietPrefs(srv.port, { [geckoId(manifest)]: uuid }) },
+    });
+    await inChrome(RECORD_REQUESTS);
+    const id = await wd.installAddon(dir, true);
+    assert.equal(id, geckoId(manifest));
+    await wd.setWindowRect({ width: 1100, height: 900 });
+    xTab = await wd.windowHandle();
+  });
+
+  after(async () => {
+    try { await wd?.delete(); } catch { /* already gone */ }
+    await driver?.stop();
+    await srv?.close();
+  });
+
+  const waitSettled = (min, what) => until(snap, (s) => s.autoRerendered && settled(s, min), { timeout: T.settle, what });
+
+  it('judges every post of the thread as expected, including a later batch', async () => {
+    await wd.navigate(srv.url());
+    await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    await wd.click(await wd.find('[data-testid="e2e-show-more"]'));
+    const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
+    assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
+    assert.equal(s.articles.length, postCount);
+  });
+
+  it('keeps exactly one badge per post when the page re-renders', async () => {
+    for (const testid of ['e2e-rerender', 'e2e-rerender-inner', 'e2e-rerender']) {
+      await wd.click(await wd.find(`[data-testid="${testid}"]`));
+      await waitSettled(postCount, `judged again after ${testid}`);
+      await wd.executeAsync('const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));');
+      assert.deepEqual(verdictProblems(await snap(), srv.thread), [], `after ${testid}`);
+    }
+  });
+
+  it('opens the hover card on hover and on keyboard focus', async () => {
+    const bot = pick(srv.thread, 'flagged')[0];
+    const name = bot.account.name;
+    assert.equal((await card(bot.id, name)).showsName, false, 'card visible before hover');
+    await hoverBadge(bot.id);
+    const open = await until(() => card(bot.id, name), (c) => c.showsName && c.reasons.length > 0, { timeout: T.ui, what: 'hover card with name and reasons' });
+    assert.ok(open.reasons.every((r) => /^[a-z][a-z0-9_]*$/.test(r)), `reason codes: ${open.reasons}`);
+    await wd.moveTo(1, 1); // blank margin left of the thread column
+    await until(() => card(bot.id, name), (c) => !c.showsName, { timeout: T.ui, what: 'card closed after mouse left' });
+
+    await wd.execute(`document.querySelector('article[data-testid="tweet"] a[href$="/status/${bot.id}"]').closest('article').focus();`);
+    let state;
+    for (let i = 0; i < 8; i++) {
+      await wd.keys(TAB);
+      state = await card(bot.id, name);
+      if (state.focused) break;
+    }
+    assert.ok(state.focused, 'Tab never reached the badge');
+    await until(() => card(bot.id, name), (c) => c.showsName && c.reasons.length > 0, { timeout: T.ui, what: 'card open on keyboard focus' });
+    await wd.keys(ESCAPE);
+  });
+
+  it('applies an options change to the open tab without reload', async () => {
+    const flagged = pick(srv.thread, 'flagged');
+    const clear = pick(srv.thread, 'clear');
+    const { loadId } = await snap();
+    const url = `moz-extension://${uuid}/${optionsPath(manifest)}`;
+    const before = new Set(await wd.windowHandles());
+    await inChrome(`gBrowser.selectedTab = gBrowser.addTab(arguments[0], { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); return true;`, [url]);
+    const optionsTab = (await until(() => wd.windowHandles(), (h) => h.some((x) => !before.has(x)), { timeout: T.ui, what: 'options tab' })).find((x) => !before.has(x));
+    const choose = async (value) => {
+      await wd.switchTo(optionsTab);
+      const input = await until(() => wd.findAll(`input[type="radio"][value="${value}"], select option[value="${value}"]`), (l) => l.length > 0, { timeout: T.ui, what: `option ${value}` });
+      await wd.click(input[0]);
+      await wd.switchTo(xTab); // the user comes back to the tab; it must update without reload
+    };
+
+    await choose('dim');
+    await until(() => look(flagged[0].id), (l) => l.dimmed, { timeout: T.ui, what: 'flagged post dimmed' });
+    for (const p of flagged) assert.ok((await look(p.id)).dimmed, `@${p.account.screen_name} not dimmed`);
+    for (const p of clear) assert.ok(!(await look(p.id)).dimmed, `clear @${p.account.screen_name} dimmed`);
+    await choose('collapse');
+    await until(() => look(flagged[0].id), (l) => !l.textVisible, { timeout: T.ui, what: 'flagged post collapsed' });
+    assert.ok((await look(clear[0].id)).textVisible, 'clear post collapsed');
+    await choose('mark');
+    await until(() => look(flagged[0].id), (l) => !l.dimmed && l.textVisible, { timeout: T.ui, what: 'back to mark only' });
+    await choose('high');
+    await until(snap, (x) => settled(x, postCount) && consistentThreshold(x), { timeout: T.ui, what: 'verdicts consistent with one threshold' });
+    await choose('low');
+    const s = await until(snap, (x) => verdictProblems(x, srv.thread).length === 0, { timeout: T.ui, what: 'verdicts back at default level' });
+    assert.equal(s.loadId, loadId, 'the x.com tab reloaded');
+    await wd.switchTo(optionsTab);
+    await wd.closeWindow();
+    await wd.switchTo(xTab);
+  });
+
+  it('"Not a bot" clears the account and survives a reload', async () => {
+    const bot = pick(srv.thread, 'flagged')[1];
+    const handle = bot.account.screen_name;
+    await hoverBadge(bot.id);
+    const badge = await badgeOf(bot.id);
+    const button = await until(() => wd.execute(`return arguments[0].shadowRoot.querySelector('button[data-action="allow"]');`, [badge]),
+      (b) => b, { timeout: T.ui, what: '"Not a bot" button' });
+    await until(() => card(bot.id, bot.account.name), (c) => c.showsName, { timeout: T.ui, what: 'card open' });
+    await wd.click(elementId(button));
+    allowed.add(handle);
+    await until(snap, (x) => x.articles.find((a) => a.id === bot.id)?.verdict === 'clear', { timeout: T.ui, what: `@${handle} clear` });
+    assert.deepEqual(pageProblems(await snap()), []);
+    await wd.refresh();
+    await waitSettled(srv.thread.firstBatchCount, 'judged after reload');
+    await wd.click(await wd.find('[data-testid="e2e-show-more"]'));
+    const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch after reload' });
+    assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
+  });
+
+  it('raised no error, no CSP violation, and talked to no other host', async () => {
+    assert.deepEqual(pageProblems(await snap()), []);
+    const errors = (await inChrome(CONSOLE_ERRORS))
+      .filter((e) => ours(e.source) || /botlens|x\.com|moz-extension/.test(e.message))
+      // Firefox logs this from its own module when a page with extension listeners unloads
+      // (here: the reload); it is not an error of the add-on's code.
+      .filter((e) => !(e.source === 'resource://gre/modules/ConduitsChild.sys.mjs' && /on closed conduit/.test(e.message)));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(serverProblems(srv), []);
+    const requests = await inChrome('return globalThis.__botlensE2eRequests ?? [];');
+    assert.ok(requests.some((r) => r.url.includes('/TweetDetail')), 'the request recorder saw the TweetDetail requests');
+    const foreignByUs = requests.filter((r) => (r.by.startsWith('moz-extension://') || /^https:\/\/(x|twitter)\.com$/.test(r.by)) && !/^https:\/\/(x|twitter)\.com\//.test(r.url));
+    assert.deepEqual(foreignByUs, [], 'requests by the page or the add-on to other hosts');
+    const browserOwn = requests.filter((r) => !/^https:\/\/(x|twitter)\.com\//.test(r.url) && !foreignByUs.includes(r));
+    if (browserOwn.length) console.log(`# Firefox's own requests (not the add-on's): ${browserOwn.map((r) => r.url).join(', ')}`);
+    assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
+  });
+});
+
+function ours(source) {
+  return typeof source === 'string' && /^(https:\/\/(x|twitter)\.com\/|moz-extension:\/\/)/.test(source);
+}
+
+function consistentThreshold(s) {
+  const scored = s.articles.filter((a) => a.score !== null && a.verdict !== 'unknown');
+  const minFlagged = Math.min(...scored.filter((a) => a.verdict === 'flagged').map((a) => Number(a.score)));
+  const maxClear = Math.max(...scored.filter((a) => a.verdict === 'clear').map((a) => Number(a.score)));
+  return maxClear <= minFlagged;
+}
