@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# botlens: setup + build + test entry point.
+#
+#   ./build.sh          install what is missing, then build dist/ (extension for Chrome and
+#                       Firefox, unpacked and zipped)
+#   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
+#                       tests, web-ext lint, end-to-end tests in headless Chromium and Firefox
+#
+# Everything it needs it installs itself on a fresh Debian machine (apt packages, the wasm32
+# target, the exact wasm-bindgen-cli of Cargo.lock, geckodriver, npm packages); what is already
+# present is not installed again.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---------------------------------------------------------------- setup
+setup_apt() {
+  local missing=()
+  have chromium || missing+=(chromium)
+  have chromedriver || missing+=(chromium-driver)
+  have firefox-esr || missing+=(firefox-esr)
+  have openssl || missing+=(openssl)
+  have python3 || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+setup_rust() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  # The CLI must match the wasm-bindgen crate in Cargo.lock exactly. `--locked` fails here
+  # (its lockfile pins a webpki-roots release the registry no longer serves: PLATFORM.md).
+  local want have_v
+  want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+  have_v=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have_v" != "$want" ]; then
+    log "cargo install wasm-bindgen-cli $want"
+    cargo install -q wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+setup_test_tools() {
+  if ! have geckodriver; then
+    log "cargo install geckodriver"
+    cargo install -q geckodriver --locked
+  fi
+}
+
+setup_npm() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# ---------------------------------------------------------------- build
+build_wasm() {
+  log "wasm: cargo build (wasm32, wasm-release profile)"
+  cargo build --locked --lib --target wasm32-unknown-unknown --profile wasm-release
+  rm -rf target/wasm-out && mkdir -p target/wasm-out
+  wasm-bindgen --target web --no-typescript --out-dir target/wasm-out \
+    target/wasm32-unknown-unknown/wasm-release/botlens.wasm
+  # npm's binaryen: Debian's binaryen 108 cannot read current wasm-bindgen output.
+  node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    target/wasm-out/botlens_bg.wasm -o target/wasm-out/botlens_bg.opt.wasm
+  mv target/wasm-out/botlens_bg.opt.wasm target/wasm-out/botlens_bg.wasm
+  log "wasm: $(stat -c %s target/wasm-out/botlens_bg.wasm) bytes after wasm-opt"
+}
+
+build_extension() {
+  log "extension: dist/"
+  node extension/tools/package.mjs --wasm-dir target/wasm-out --out dist
+  ls -l dist/botlens-chrome.zip dist/botlens-firefox.xpi >&2
+}
+
+build() {
+  setup_apt
+  setup_rust
+  setup_npm
+  build_wasm
+  build_extension
+}
+
+# ---------------------------------------------------------------- test
+run_tests() {
+  setup_test_tools
+  log "rustfmt"
+  cargo fmt --all -- --check
+  log "clippy (warnings are errors)"
+  cargo clippy --locked --all-targets -- -D warnings
+  log "cargo test"
+  cargo test --locked --release
+  log "node tests (adapters, settings, packaging)"
+  node --test tests/node/
+  log "web-ext lint"
+  web-ext lint --source-dir dist/firefox --self-hosted=false --output=text
+  log "end-to-end (headless Chromium and Firefox)"
+  node --test --test-concurrency=1 tests/e2e/
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) build && run_tests ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
