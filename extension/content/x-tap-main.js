@@ -34,6 +34,8 @@
     'legacy.profile_banner_url', 'legacy.verified', 'legacy.verified_type', 'legacy.description',
     'legacy.location', 'legacy.url', 'legacy.entities.url.urls.0.expanded_url', 'legacy.protected',
   ].map((p) => p.split('.'));
+  // Objects whose mere presence means something: an empty label block = "no automated label".
+  const PRESENCE_FIELDS = ['affiliates_highlighted_label'];
   const MAX_STRING = 1000;
   const MAX_USERS = 2000;
   const MAX_NODES = 500000;
@@ -53,6 +55,7 @@
 
   function pruneUser(user) {
     const out = {};
+    for (const k of PRESENCE_FIELDS) if (isObj(user[k])) out[k] = {};
     for (const path of USER_FIELDS) {
       let v = user;
       for (const k of path) v = isObj(v) ? v[k] : undefined;

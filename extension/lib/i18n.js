@@ -30,7 +30,7 @@ function describe(prefix, item) {
 export const describeReason = (r) => describe('reason', r);
 export const describeFact = (f) => describe('fact', f);
 
-/** Fills every element with data-i18n="name" (textContent only) and data-i18n-aria-label. */
+/** Fills every element that has a data-i18n message name (textContent only), and data-i18n-aria-label. */
 export function localizePage(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
