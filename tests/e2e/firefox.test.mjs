@@ -15,6 +15,7 @@ import { snapshot, cardState, postLook, asScript } from './lib/probes.mjs';
 import { pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { extensionDir, geckoId, optionsPath, readManifest } from './lib/extension.mjs';
 import { Session, startGeckodriver } from './lib/webdriver.mjs';
+import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { startServer } from './server.mjs';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -22,73 +23,10 @@ const T = { settle: 20000, ui: 6000 };
 const TAB = '\uE004';
 const ESCAPE = '\uE00C';
 
-/** Keep Firefox's own traffic off the network so the request log shows only the page and add-on. */
-function quietPrefs(port, uuids) {
-  return {
-    // Answer as x.com / twitter.com from our server.
-    'network.dns.localDomains': 'x.com,twitter.com',
-    'network.trr.mode': 5,
-    'network.socket.forcePort': `443=${port}`,
-    'network.http.http3.enable': false,
-    'network.dns.disablePrefetch': true,
-    'network.prefetch-next': false,
-    'network.http.speculative-parallel-limit': 0,
-    'network.captive-portal-service.enabled': false,
-    'network.connectivity-service.enabled': false,
-    // Fixed moz-extension UUID so the options page URL is known.
-    'extensions.webextensions.uuids': JSON.stringify(uuids),
-    'extensions.update.enabled': false,
-    'extensions.getAddons.cache.enabled': false,
-    'extensions.systemAddon.update.enabled': false,
-    'extensions.blocklist.enabled': false,
-    'app.update.disabledForTesting': true,
-    'app.update.auto': false,
-    'app.normandy.enabled': false,
-    'app.shield.optoutstudies.enabled': false,
-    'browser.safebrowsing.malware.enabled': false,
-    'browser.safebrowsing.phishing.enabled': false,
-    'browser.safebrowsing.downloads.enabled': false,
-    'browser.safebrowsing.blockedURIs.enabled': false,
-    'browser.safebrowsing.provider.mozilla.updateURL': '',
-    'browser.safebrowsing.provider.google4.updateURL': '',
-    'browser.safebrowsing.provider.google.updateURL': '',
-    'toolkit.telemetry.enabled': false,
-    'toolkit.telemetry.unified': false,
-    'toolkit.telemetry.server': '',
-    'toolkit.telemetry.archive.enabled': false,
-    'datareporting.healthreport.uploadEnabled': false,
-    'datareporting.policy.dataSubmissionEnabled': false,
-    'browser.ping-centre.telemetry': false,
-    'services.settings.server': 'data:,#remote-settings-off',
-    'security.remote_settings.crlite_filters.enabled': false,
-    'security.remote_settings.intermediates.enabled': false,
-    'security.OCSP.enabled': 0,
-    'browser.region.network.url': '',
-    'browser.region.update.enabled': false,
-    'browser.search.update': false,
-    'geo.provider.network.url': '',
-    'media.gmp-manager.url': '',
-    'media.gmp-gmpopenh264.enabled': false,
-    'dom.push.connection.enabled': false,
-    'browser.newtabpage.enabled': false,
-    'browser.newtab.preload': false,
-    'browser.startup.page': 0,
-    'browser.startup.homepage': 'about:blank',
-    'browser.aboutwelcome.enabled': false,
-    'browser.shell.checkDefaultBrowser': false,
-    'browser.discovery.enabled': false,
-    'browser.topsites.contile.enabled': false,
-    'messaging-system.rsexperimentloader.enabled': false,
-    'identity.fxaccounts.enabled': false,
-    'datareporting.policy.firstRunURL': '',
-    'toolkit.telemetry.reportingpolicy.firstRun': false,
-  };
-}
-
 // Chrome-context script: records every HTTP(S) request with the origin that caused it.
 const RECORD_REQUESTS = `
-  if (!globalThis.__botlensE2eRequests) {
-    const log = globalThis.__botlensE2eRequests = [];
+  if (!window.__botlensE2eRequests) {
+    const log = window.__botlensE2eRequests = [];
     const observer = { observe(subject) {
       try {
         const ch = subject.QueryInterface(Ci.nsIHttpChannel);
@@ -270,7 +208,7 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
       .filter((e) => !(e.source === 'resource://gre/modules/ConduitsChild.sys.mjs' && /on closed conduit/.test(e.message)));
     assert.deepEqual(errors, []);
     assert.deepEqual(serverProblems(srv), []);
-    const requests = await inChrome('return globalThis.__botlensE2eRequests ?? [];');
+    const requests = await inChrome('return window.__botlensE2eRequests ?? [];');
     assert.ok(requests.some((r) => r.url.includes('/TweetDetail')), 'the request recorder saw the TweetDetail requests');
     const foreignByUs = requests.filter((r) => (r.by.startsWith('moz-extension://') || /^https:\/\/(x|twitter)\.com$/.test(r.by)) && !/^https:\/\/(x|twitter)\.com\//.test(r.url));
     assert.deepEqual(foreignByUs, [], 'requests by the page or the add-on to other hosts');
