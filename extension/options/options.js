@@ -44,10 +44,12 @@ async function save(change) {
 
 const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x * 1000) / 10}%` : '?');
 
-function renderLevels() {
+/** (Re)builds the level radios; only when the model arrives, so keyboard focus is not lost on each save. */
+function buildLevels() {
   const box = $('levels');
   const levels = Array.isArray(model?.levels) && model.levels.length > 0
     ? model.levels : [{ id: 'low' }, { id: 'medium' }, { id: 'high' }];
+  const focused = box.contains(document.activeElement) ? document.activeElement.value : null;
   box.replaceChildren(...levels.map((level) => {
     const label = document.createElement('label');
     label.className = 'level';
@@ -61,6 +63,7 @@ function renderLevels() {
     label.append(input, name, rates);
     return label;
   }));
+  if (focused) box.querySelector(`input[value="${CSS.escape(focused)}"]`)?.focus();
 }
 
 function renderLists() {
@@ -90,8 +93,7 @@ function renderLists() {
 }
 
 function render() {
-  if (!settings) return;
-  renderLevels();
+  if (!settings || !$('levels')) return;
   for (const input of document.querySelectorAll('[data-setting-name]')) {
     let value = getPath(settings, input.dataset.settingName);
     if (input.dataset.settingName === 'sensitivity') value ??= model?.default_level ?? 'low';
@@ -141,6 +143,10 @@ async function importFile(file) {
 
 async function main() {
   localizePage(document);
+  settings = await loadSettings(api.storage);
+  const form = $('form-template').content.cloneNode(true);
+  localizePage(form);
+  $('form').append(form);
   document.addEventListener('change', (e) => {
     if (e.target.id === 'import-file') {
       const file = e.target.files?.[0];
@@ -157,11 +163,12 @@ async function main() {
       render();
     }
   });
-  settings = await loadSettings(api.storage);
+  buildLevels();
   render();
   const reply = await api.runtime.sendMessage({ type: 'options->bg:model-info' }).catch((e) => ({ error: String(e?.message ?? e) }));
   if (reply?.model) model = reply.model;
   else showError(t('options_model_error', [String(reply?.error ?? 'no reply')]));
+  buildLevels();
   render();
 }
 

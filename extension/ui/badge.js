@@ -116,7 +116,8 @@ export function updateBadge(host, view) {
   s.view = view;
   if (prev && JSON.stringify(prev) === JSON.stringify(view)) return;
   const p = s.parts;
-  const pct = typeof view.score === 'number' ? Math.round(view.score * 100) : null;
+  // A calibrated probability is never certainty: show 1..99 %.
+  const pct = typeof view.score === 'number' ? Math.min(99, Math.max(1, Math.round(view.score * 100))) : null;
   host.setAttribute('data-verdict', view.verdict);
   p.mark.dataset.verdict = view.verdict;
   // Shape + colour + text: a filled diamond and a word for bot-like; circles for the others.
