@@ -216,7 +216,7 @@ export function startAnnotator({ site, api, doc = document }) {
   function onStorage(changes, area) {
     if (area !== 'local' || !changes[SETTINGS_KEY] || dead) return;
     settings = migrateSettings(changes[SETTINGS_KEY].newValue);
-    if (!enabled()) removeAll(false);
+    if (!enabled()) { removeAll(false); sendStats(); }
     fullScan = true;
     schedule();
   }
