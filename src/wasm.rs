@@ -24,7 +24,7 @@ pub fn score_batch(input: JsValue) -> JsValue {
     let accounts = js_sys::Reflect::get(&input, &JsValue::from_str("accounts"))
         .ok()
         .filter(|v| js_sys::Array::is_array(v))
-        .map(js_sys::Array::from)
+        .map(|val: JsValue| js_sys::Array::from(&val))
         .unwrap_or_default();
     let verdicts: Vec<crate::Verdict> = accounts
         .iter()
