@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { snapshot, cardState, postLook, asScript } from './lib/probes.mjs';
-import { pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
+import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { extensionDir, geckoId, optionsPath, readManifest } from './lib/extension.mjs';
 import { Session, startGeckodriver } from './lib/webdriver.mjs';
 import { quietPrefs } from './lib/firefox-prefs.mjs';
@@ -170,9 +170,12 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     assert.ok((await look(clear[0].id)).textVisible, 'clear post collapsed');
     await choose('mark');
     await until(() => look(flagged[0].id), (l) => !l.dimmed && l.textVisible, { timeout: T.ui, what: 'back to mark only' });
-    await choose('high');
-    await until(snap, (x) => settled(x, postCount) && consistentThreshold(x), { timeout: T.ui, what: 'verdicts consistent with one threshold' });
-    await choose('low');
+    const { most, dflt } = levelsOf(srv);
+    await choose(most);
+    const atMost = await until(snap, (x) => verdictProblems(x, srv.thread, { level: most }).length === 0,
+      { timeout: T.ui, what: `verdicts at level ${most}` }).catch((e) => { e.message += `\n${verdictProblems(e.last, srv.thread, { level: most }).join('\n')}`; throw e; });
+    assert.ok(consistentThreshold(atMost), 'flagged and clear posts are not separated by one threshold');
+    await choose(dflt);
     const s = await until(snap, (x) => verdictProblems(x, srv.thread).length === 0, { timeout: T.ui, what: 'verdicts back at default level' });
     assert.equal(s.loadId, loadId, 'the x.com tab reloaded');
     await wd.switchTo(optionsTab);
@@ -213,7 +216,9 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     const foreignByUs = requests.filter((r) => (r.by.startsWith('moz-extension://') || /^https:\/\/(x|twitter)\.com$/.test(r.by)) && !/^https:\/\/(x|twitter)\.com\//.test(r.url));
     assert.deepEqual(foreignByUs, [], 'requests by the page or the add-on to other hosts');
     const browserOwn = requests.filter((r) => !/^https:\/\/(x|twitter)\.com\//.test(r.url) && !foreignByUs.includes(r));
-    if (browserOwn.length) console.log(`# Firefox's own requests (not the add-on's): ${browserOwn.map((r) => r.url).join(', ')}`);
+    // Firefox's own remote-settings polls ignore services.settings.server outside automation
+    // builds; they are the browser's, not the add-on's, so they are reported, not failed.
+    if (browserOwn.length) console.log(`Firefox's own requests (not the add-on's): ${[...new Set(browserOwn.map((r) => r.url.split('&')[0]))].join(', ')}`);
     assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
   });
 });

@@ -2,16 +2,23 @@
 // server built. Each returns a list of problems (empty = fine) so both browser tests report
 // the same way.
 
-/** id -> {handle, name, expect} for every post of the thread. */
-export function expectedPosts(thread) {
-  return new Map(thread.posts.map((p) => [p.id, { handle: p.account.screen_name, name: p.account.name, expect: p.account.expect }]));
+/** id -> {handle, name, expect} for every post of the thread, at `level` (null = the default level). */
+export function expectedPosts(thread, level = null) {
+  return new Map(thread.posts.map((p) => [p.id, {
+    handle: p.account.screen_name,
+    name: p.account.name,
+    expect: (level && p.account.expect_at?.[level]) || p.account.expect,
+  }]));
 }
 
 const SCORE = /^(0\.\d\d|1\.00)$/;
 
-/** All articles judged, and judged as the fixture expects; `userAllowed` handles count as clear. */
-export function verdictProblems(snap, thread, { allowed = new Set(), ids = null } = {}) {
-  const expected = expectedPosts(thread);
+/**
+ * All articles judged, and judged as the fixture expects at sensitivity `level` (null = default);
+ * `allowed` handles ("Not a bot") count as clear.
+ */
+export function verdictProblems(snap, thread, { allowed = new Set(), ids = null, level = null } = {}) {
+  const expected = expectedPosts(thread, level);
   const problems = [];
   const seen = new Set();
   for (const a of snap.articles) {
@@ -88,4 +95,16 @@ function describeValue(v) {
       (v.errors.length ? `, page errors: ${v.errors.join(' | ')}` : '') + (v.violations.length ? `, CSP violations: ${v.violations.length}` : '');
   }
   return JSON.stringify(v)?.slice(0, 500);
+}
+
+/**
+ * The default and the most sensitive level ids the fixture was picked for; throws when the
+ * fixture has no account whose verdict differs between them (the sensitivity test would be void).
+ */
+export function levelsOf(srv) {
+  const levels = srv.fixture.levels ?? { default: 'low', most_sensitive: 'high' };
+  const most = levels.most_sensitive;
+  const changes = srv.thread.posts.filter((p) => p.account.expect_at && p.account.expect_at[most] !== p.account.expect);
+  if (changes.length === 0) throw new Error(`fixture has no account whose verdict changes at level ${most}: rerun pick-accounts.mjs`);
+  return { most, dflt: levels.default };
 }
