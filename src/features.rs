@@ -30,7 +30,10 @@ pub mod idx {
     pub const BIO_LEN: usize = 18;
     pub const HAS_LOCATION: usize = 19;
     pub const HAS_URL: usize = 20;
-    pub const COUNT: usize = 21;
+    /// Mean log-probability per character of the handle under a character-bigram model
+    /// learned from training handles (BotometerLite's `screen_name_likelihood`).
+    pub const HANDLE_LIKELIHOOD: usize = 21;
+    pub const COUNT: usize = 22;
 }
 
 /// Human-readable feature names, in index order (model card, CLI output).
@@ -56,6 +59,7 @@ pub const NAMES: [&str; idx::COUNT] = [
     "description_length",
     "has_location",
     "has_url",
+    "screen_name_likelihood",
 ];
 
 pub type Features = [f32; idx::COUNT];
@@ -66,6 +70,12 @@ const DAY: f64 = 86_400.0;
 /// Extracts the features of `account` as observed at `now` (Unix seconds). For the datasets,
 /// `now` is the snapshot's `collected_at`; on a page it is the current time.
 pub fn extract(account: &Account, now: i64) -> Features {
+    extract_with(account, now, crate::model::bigrams())
+}
+
+/// [`extract`] with an explicit handle model (training fits one per fold; `None` leaves the
+/// handle likelihood unknown).
+pub fn extract_with(account: &Account, now: i64, bigrams: Option<&Bigrams>) -> Features {
     let mut f = [f32::NAN; idx::COUNT];
     let count = |c: Option<i64>| c.map_or(f32::NAN, |v| v as f32);
     let flag = |b: Option<bool>| b.map_or(f32::NAN, |v| if v { 1.0 } else { 0.0 });
@@ -98,6 +108,9 @@ pub fn extract(account: &Account, now: i64) -> Features {
     if let Some(h) = account.screen_name.as_deref() {
         f[idx::HANDLE_LEN] = h.chars().count() as f32;
         f[idx::HANDLE_DIGITS] = digit_count(h) as f32;
+        if let Some(b) = bigrams {
+            f[idx::HANDLE_LIKELIHOOD] = b.likelihood(h);
+        }
     }
     // An absent display name or bio is "empty" on every site, not unknown: the adapters only
     // leave them out when the profile has none.
@@ -117,6 +130,76 @@ fn digit_count(s: &str) -> usize {
     s.chars().filter(char::is_ascii_digit).count()
 }
 
+/// Symbols of the handle model: `a-z`, `0-9`, `_`, any other character, and the boundary
+/// (start and end of the handle). Handles are case-folded.
+pub const SYMBOLS: usize = 39;
+const BOUNDARY: usize = 38;
+
+fn symbol(c: char) -> usize {
+    match c.to_ascii_lowercase() {
+        c @ 'a'..='z' => c as usize - 'a' as usize,
+        c @ '0'..='9' => 26 + (c as usize - '0' as usize),
+        '_' => 36,
+        _ => 37,
+    }
+}
+
+/// A character-bigram model of handles: `log P(next | previous)` over [`SYMBOLS`]. It is
+/// learned from training handles only and ships inside the model artifact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bigrams {
+    /// Row-major `[previous * SYMBOLS + next]` log-probabilities.
+    pub log_p: Vec<f32>,
+}
+
+impl Bigrams {
+    /// Fits the model with add-one smoothing. The order of `handles` does not matter.
+    pub fn fit<'a>(handles: impl IntoIterator<Item = &'a str>) -> Bigrams {
+        let mut counts = vec![1.0f64; SYMBOLS * SYMBOLS];
+        for h in handles {
+            let mut prev = BOUNDARY;
+            for c in h.chars() {
+                let s = symbol(c);
+                counts[prev * SYMBOLS + s] += 1.0;
+                prev = s;
+            }
+            counts[prev * SYMBOLS + BOUNDARY] += 1.0;
+        }
+        let mut log_p = vec![0.0f32; SYMBOLS * SYMBOLS];
+        for prev in 0..SYMBOLS {
+            let row = &counts[prev * SYMBOLS..(prev + 1) * SYMBOLS];
+            let total: f64 = row.iter().sum();
+            for (next, c) in row.iter().enumerate() {
+                log_p[prev * SYMBOLS + next] = (c / total).ln() as f32;
+            }
+        }
+        Bigrams { log_p }
+    }
+
+    /// Mean log-probability per transition (higher = more ordinary); NaN for an empty handle.
+    pub fn likelihood(&self, handle: &str) -> f32 {
+        if handle.is_empty() || self.log_p.len() != SYMBOLS * SYMBOLS {
+            return f32::NAN;
+        }
+        let (mut sum, mut n, mut prev) = (0.0f64, 0usize, BOUNDARY);
+        for c in handle.chars() {
+            let s = symbol(c);
+            sum += f64::from(self.log_p[prev * SYMBOLS + s]);
+            n += 1;
+            prev = s;
+        }
+        sum += f64::from(self.log_p[prev * SYMBOLS + BOUNDARY]);
+        (sum / (n + 1) as f64) as f32
+    }
+}
+
+/// How random a handle looks, 0..1, from its likelihood: the mean surprise per character
+/// relative to drawing characters uniformly (1 = no more likely than uniform noise).
+pub fn randomness(likelihood: f32) -> f64 {
+    let uniform = (SYMBOLS as f64).ln();
+    (-f64::from(likelihood) / uniform).clamp(0.0, 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,12 +215,21 @@ mod tests {
             ..Account::default()
         };
         let now = parse_unix_seconds("2020-01-11T00:00:00Z").unwrap_or_default();
-        let f = extract(&a, now);
+        let f = extract_with(&a, now, None);
         assert_eq!(f[idx::AGE_DAYS], 10.0);
         assert_eq!(f[idx::STATUS_RATE], 100.0);
         assert_eq!(f[idx::FOLLOW_RATIO], 10.0);
         assert_eq!(f[idx::HANDLE_DIGITS], 5.0);
         assert!(f[idx::LISTED].is_nan());
         assert!(f[idx::DEFAULT_PROFILE].is_nan());
+        assert!(f[idx::HANDLE_LIKELIHOOD].is_nan());
+    }
+
+    #[test]
+    fn handle_model_prefers_handles_like_its_training_set() {
+        let b = Bigrams::fit(["maria_lopez", "john_smith", "anna_maria", "mike_jones"]);
+        assert!(b.likelihood("maria_smith") > b.likelihood("x7qz9k2vw8"));
+        assert!(b.likelihood("").is_nan());
+        assert!(randomness(b.likelihood("x7qz9k2vw8")) > randomness(b.likelihood("john_jones")));
     }
 }

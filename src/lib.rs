@@ -11,6 +11,8 @@ pub mod features;
 pub mod model;
 pub mod reasons;
 pub mod time;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
 pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,11 +4,20 @@
 //! "bot-like" becomes a reason whose code says what was bot-like about its value (an old
 //! account is never called "young"). The code list is the contract in `docs/CONTRACTS.md`.
 
-use crate::features::{idx, Features};
+use crate::features::{idx, randomness, Features};
 use crate::verdict::{Fact, Reason};
 
 /// How many reasons a verdict carries at most.
 pub const MAX_REASONS: usize = 4;
+
+/// "Only N followers" is not said of an account with this many or more, whatever the model
+/// made of the count.
+const FEW_FOLLOWERS: f64 = 1_000.0;
+
+/// A handle is called random-looking from this randomness (0..1) up: about the 90th
+/// percentile of human handles under the shipped handle model (ordinary ones score 0.7-0.85,
+/// `x7qz9k2vw8` scores 1.0).
+const RANDOM_HANDLE: f64 = 0.9;
 
 /// The reason a feature's value gives when it pushed the score up, or `None` when the
 /// value cannot be told as bot-like evidence (the contribution then stays unexplained,
@@ -26,9 +35,12 @@ pub fn reason_for(feature: usize, f: &Features) -> Option<(&'static str, f64)> {
         idx::NAME_DIGITS if v >= 1.0 => ("name_digits", v),
         idx::HANDLE_LEN => ("handle_length", v),
         idx::STATUS_RATE => ("post_rate", round_rate(v)),
+        idx::FAVOURITE_RATE if v == 0.0 => ("no_likes", 1.0),
         idx::FAVOURITE_RATE => ("like_rate", round_rate(v)),
         idx::FRIEND_RATE => ("follow_rate", round_rate(v)),
-        idx::FOLLOWERS | idx::FOLLOWER_RATE | idx::LISTED => {
+        idx::FOLLOWERS | idx::FOLLOWER_RATE | idx::LISTED
+            if f64::from(f[idx::FOLLOWERS]) < FEW_FOLLOWERS =>
+        {
             ("few_followers", f64::from(f[idx::FOLLOWERS]))
         }
         idx::FOLLOW_RATIO | idx::FRIENDS => {
@@ -43,6 +55,10 @@ pub fn reason_for(feature: usize, f: &Features) -> Option<(&'static str, f64)> {
         idx::HAS_URL if v == 0.0 => ("no_website", 1.0),
         idx::STATUSES if v < 10.0 => ("few_posts", v),
         idx::FAVOURITES if v == 0.0 => ("no_likes", 1.0),
+        idx::HANDLE_LIKELIHOOD if randomness(f[idx::HANDLE_LIKELIHOOD]) >= RANDOM_HANDLE => (
+            "random_handle",
+            (randomness(f[idx::HANDLE_LIKELIHOOD]) * 100.0).round() / 100.0,
+        ),
         _ => return None,
     })
 }
