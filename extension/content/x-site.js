@@ -22,7 +22,10 @@ export function readPost(root) {
   let name = null;
   for (const a of userName.querySelectorAll('a[href]')) {
     const m = HANDLE_PATH_RE.exec(a.getAttribute('href'));
-    if (m) { handle = m[1]; name ??= a.textContent.trim() || null; if (!a.textContent.trim().startsWith('@')) break; }
+    if (!m) continue;
+    handle = m[1];
+    const text = a.textContent.trim();
+    if (text && !text.startsWith('@')) { name = text; break; } // the display-name link comes first
   }
   // The post's own timestamp link: inside User-Name in replies, at the bottom in a focal post; a
   // quoted post's link belongs to another author, so prefer the one matching the author's handle.
@@ -31,12 +34,12 @@ export function readPost(root) {
     if (!a.querySelector('time[datetime]') || a.closest('article') !== root) continue;
     const m = STATUS_PATH_RE.exec(a.getAttribute('href'));
     if (!m) continue;
-    if (handle && m[1].toLowerCase() !== handle.toLowerCase()) { postId ??= null; continue; }
+    if (handle && m[1].toLowerCase() !== handle.toLowerCase()) continue;
     postId = m[2];
     break;
   }
   if (!handle && !postId) return null;
-  return { postId, handle, name: name && !name.startsWith('@') ? name : null, anchor: userName };
+  return { postId, handle, name, anchor: userName };
 }
 
 /** Parses one event detail from the MAIN world; null when it is not what the tap sends. */

@@ -124,7 +124,6 @@ export function updateBadge(host, view) {
   p.glyph.textContent = view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
   const level = t(LEVEL_TEXT[view.verdict]);
   p.mark.setAttribute('aria-label', t('mark_label', [level]));
-  p.mark.title = level;
   p.name.textContent = view.name ?? '';
   p.handle.textContent = view.handle ? `@${view.handle}` : '';
   p.summary.textContent = pct === null ? level : t('card_summary', [level, String(pct)]);
