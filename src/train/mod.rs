@@ -568,6 +568,34 @@ pub fn train_shipped(p: &Prepared) -> Trained {
         p.rows.len()
     );
     report.push_str(&calibration_table(&prob, &p.y));
+    report.push_str("\n| dataset (out-of-fold) | n |");
+    for id in crate::model::LEVEL_IDS {
+        let _ = write!(report, " {id}: recall / FPR |");
+    }
+    report.push_str("\n|---|---:|---:|---:|---:|\n");
+    for d in p.datasets() {
+        let ids: Vec<usize> = (0..p.rows.len())
+            .filter(|&i| p.rows[i].dataset == d)
+            .collect();
+        let s: Vec<f64> = ids.iter().map(|&i| prob[i]).collect();
+        let y: Vec<bool> = ids.iter().map(|&i| p.y[i]).collect();
+        let _ = write!(report, "| {d} | {} |", ids.len());
+        for l in &model.levels {
+            let c = at_threshold(&s, &y, f64::from(l.threshold));
+            let rec = if c.positives() > 0 {
+                format!("{:.1}%", c.recall() * 100.0)
+            } else {
+                "–".into()
+            };
+            let fpr = if c.fp + c.tn > 0 {
+                format!("{:.1}%", c.fpr() * 100.0)
+            } else {
+                "–".into()
+            };
+            let _ = write!(report, " {rec} / {fpr} |");
+        }
+        report.push('\n');
+    }
     Trained { model, report }
 }
 
