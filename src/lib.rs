@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod account;
+pub mod coord;
 pub mod features;
 pub mod model;
 pub mod reasons;

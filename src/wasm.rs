@@ -46,3 +46,64 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).unwrap_or(JsValue::NULL)
 }
+
+// --- Coordination (docs/COORDINATION.md) ---------------------------------------------------
+
+/// The posts of a batch: an array of posts, or `{posts: [...]}`. Anything else is no posts;
+/// a post that does not deserialize is skipped.
+fn posts_of(input: &JsValue) -> Vec<crate::coord::Post> {
+    let list = if js_sys::Array::is_array(input) {
+        input.clone()
+    } else {
+        js_sys::Reflect::get(input, &JsValue::from_str("posts")).unwrap_or(JsValue::UNDEFINED)
+    };
+    if !js_sys::Array::is_array(&list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|value| serde_wasm_bindgen::from_value(value).ok())
+        .collect()
+}
+
+/// One-shot clustering of a batch of posts; returns the coordinated posts only.
+#[wasm_bindgen]
+pub fn cluster_posts(input: JsValue) -> JsValue {
+    let mut clusterer = crate::coord::Clusterer::default();
+    clusterer.add(&posts_of(&input));
+    to_js(&clusterer.snapshot())
+}
+
+/// The coordination detector of one page, kept by the background for the life of a tab.
+#[wasm_bindgen]
+pub struct Coordinator {
+    inner: crate::coord::Clusterer,
+}
+
+#[wasm_bindgen]
+impl Coordinator {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Coordinator {
+        Coordinator {
+            inner: crate::coord::Clusterer::default(),
+        }
+    }
+
+    /// Adds a batch of posts (array or `{posts}`); returns the posts whose coordination state
+    /// changed (new marks, grown clusters, and cleared marks with `cluster_id: null`).
+    pub fn add_posts(&mut self, batch: JsValue) -> JsValue {
+        to_js(&self.inner.add(&posts_of(&batch)))
+    }
+
+    /// Every post that currently has a coordination reason.
+    pub fn snapshot(&mut self) -> JsValue {
+        to_js(&self.inner.snapshot())
+    }
+
+    /// Number of posts kept.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+}

@@ -1,0 +1,563 @@
+//! Coordination traces among the posts seen on one page: near-identical text from distinct
+//! accounts, the same ordered hashtag sequence, the same external link, and a burst of
+//! accounts created within a few days of each other.
+//!
+//! A [`Clusterer`] lives as long as the page (one per tab in the extension's background).
+//! Each [`Clusterer::add`] indexes only the new posts: their MinHash signatures go into an
+//! incremental LSH index and are compared with their bucket mates only, so a newly loaded
+//! batch costs its own share, not the whole page again.
+//!
+//! Behaviour, not opinions: only the identity of (normalised) text, hashtag sequences and
+//! links is used, never what words, topics or hashtags mean. Coordination is its own signal
+//! and is never folded into the per-account bot score. This module knows no site, no DOM
+//! and no browser. Rules and measured figures: `docs/COORDINATION.md`.
+
+pub mod burst;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
+pub mod minhash;
+pub mod normalize;
+pub mod post;
+
+pub use post::Post;
+
+use minhash::{LshIndex, Shingling};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Every trace needs at least this many distinct accounts.
+pub const MIN_ACCOUNTS: usize = 3;
+/// Information rule: a text takes part in near-duplicate clustering only with at least this
+/// many normalised tokens...
+pub const MIN_TOKENS: usize = 6;
+/// ...and at least this many letters and digits after normalisation.
+pub const MIN_ALNUM_CHARS: usize = 25;
+/// Confirmed near-duplicate: real Jaccard similarity of the shingle sets at least this.
+pub const JACCARD_THRESHOLD: f64 = 0.5;
+/// Shingles: character 5-grams of the normalised text (see `docs/COORDINATION.md` for the
+/// comparison with word 3-grams).
+pub const SHINGLING: Shingling = Shingling::Chars(5);
+/// A hashtag sequence counts with at least this many hashtags.
+pub const MIN_HASHTAGS: usize = 2;
+/// Posts kept per clusterer; later posts are ignored (a page never shows this many).
+pub const MAX_POSTS: usize = 50_000;
+/// Members listed per group in an update (the size is always the full count).
+pub const MAX_MEMBERS_LISTED: usize = 100;
+
+/// Tunable rules; [`Config::default`] is what the extension ships.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub shingling: Shingling,
+    pub jaccard_threshold: f64,
+    pub min_tokens: usize,
+    pub min_alnum_chars: usize,
+    pub min_accounts: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            shingling: SHINGLING,
+            jaccard_threshold: JACCARD_THRESHOLD,
+            min_tokens: MIN_TOKENS,
+            min_alnum_chars: MIN_ALNUM_CHARS,
+            min_accounts: MIN_ACCOUNTS,
+        }
+    }
+}
+
+/// One coordination reason on a post: a stable code, its value (distinct accounts), the group
+/// it belongs to and the group's posts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoordReason {
+    /// `near_duplicate_text`, `same_hashtag_sequence`, `same_link` or `creation_burst`.
+    pub code: &'static str,
+    /// Distinct accounts in the group.
+    pub value: f64,
+    /// Group id, stable while the group does not merge with another.
+    pub group: String,
+    /// Post ids of the group (at most [`MAX_MEMBERS_LISTED`]), in the order they were added.
+    pub members: Vec<String>,
+    /// Evidence: the hashtag sequence (`#a #b`), the normalised link, or the creation window
+    /// (`2016-03-01..2016-03-04`); absent for text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The coordination state of one post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostCoordination {
+    pub post_id: String,
+    /// The post's near-duplicate text cluster, or else its largest other group; `None` when
+    /// the post has no coordination reason.
+    pub cluster_id: Option<String>,
+    /// Distinct accounts in that cluster (0 when none).
+    pub cluster_size: u32,
+    /// Its post ids (at most [`MAX_MEMBERS_LISTED`]).
+    pub members: Vec<String>,
+    /// Every trace the post is part of, near-duplicate text first.
+    pub reasons: Vec<CoordReason>,
+}
+
+/// Posts sharing one exact key (hashtag sequence or link).
+#[derive(Default)]
+struct KeyGroup {
+    posts: Vec<u32>,
+    accounts: Vec<u32>,
+}
+
+impl KeyGroup {
+    fn add(&mut self, item: u32, account: u32) {
+        self.posts.push(item);
+        if !self.accounts.contains(&account) {
+            self.accounts.push(account);
+        }
+    }
+}
+
+struct Item {
+    post_id: String,
+    account: u32,
+    shingles: Vec<u64>,
+    hashtag_group: Option<u32>,
+    link_groups: Vec<u32>,
+}
+
+/// Union-find over items, keeping each root's members and distinct accounts.
+#[derive(Default)]
+struct Clusters {
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+    accounts: Vec<Vec<u32>>,
+}
+
+impl Clusters {
+    fn push(&mut self, account: u32) -> u32 {
+        let id = self.parent.len() as u32;
+        self.parent.push(id);
+        self.members.push(vec![id]);
+        self.accounts.push(vec![account]);
+        id
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+    /// Merges the clusters of `a` and `b`; returns the new root.
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return ra;
+        }
+        let (big, small) = if self.members[ra as usize].len() >= self.members[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        self.parent[small as usize] = big;
+        let moved = std::mem::take(&mut self.members[small as usize]);
+        self.members[big as usize].extend(moved);
+        let moved = std::mem::take(&mut self.accounts[small as usize]);
+        for acc in moved {
+            if !self.accounts[big as usize].contains(&acc) {
+                self.accounts[big as usize].push(acc);
+            }
+        }
+        big
+    }
+}
+
+/// The coordination detector for one page. See the module docs.
+pub struct Clusterer {
+    cfg: Config,
+    items: Vec<Item>,
+    by_post_id: HashMap<String, u32>,
+    account_ids: HashMap<String, u32>,
+    account_keys: Vec<String>,
+    account_created: Vec<Option<i64>>,
+    account_posts: Vec<Vec<u32>>,
+    clusters: Clusters,
+    lsh: LshIndex,
+    hashtag_keys: HashMap<String, u32>,
+    hashtag_groups: Vec<(String, KeyGroup)>,
+    link_keys: HashMap<String, u32>,
+    link_groups: Vec<(String, KeyGroup)>,
+    bursts: burst::Bursts,
+    /// What was last reported per item, so only changes are reported again.
+    reported: Vec<Option<PostCoordination>>,
+    /// Candidate pairs confirmed by real Jaccard so far (for the evaluation and the bench).
+    pub stats: Stats,
+}
+
+/// Work counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub posts: usize,
+    pub informative: usize,
+    pub candidates: usize,
+    pub confirmed: usize,
+}
+
+impl Default for Clusterer {
+    fn default() -> Self {
+        Self::new(Config::default())
+    }
+}
+
+impl Clusterer {
+    pub fn new(cfg: Config) -> Self {
+        Clusterer {
+            cfg,
+            items: Vec::new(),
+            by_post_id: HashMap::new(),
+            account_ids: HashMap::new(),
+            account_keys: Vec::new(),
+            account_created: Vec::new(),
+            account_posts: Vec::new(),
+            clusters: Clusters::default(),
+            lsh: LshIndex::default(),
+            hashtag_keys: HashMap::new(),
+            hashtag_groups: Vec::new(),
+            link_keys: HashMap::new(),
+            link_groups: Vec::new(),
+            bursts: burst::Bursts::default(),
+            reported: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Number of posts kept.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds a batch and returns the posts whose coordination state changed: new posts that
+    /// have a reason, and earlier posts whose groups grew, merged or lost a reason (those come
+    /// with `cluster_id: None` and no reasons). Posts without `post_id` or `account_key`,
+    /// repeated post ids and posts beyond [`MAX_POSTS`] are skipped.
+    pub fn add(&mut self, batch: &[Post]) -> Vec<PostCoordination> {
+        let first_new = self.items.len() as u32;
+        let mut touched_clusters: Vec<u32> = Vec::new();
+        let mut touched_hashtags: Vec<u32> = Vec::new();
+        let mut touched_links: Vec<u32> = Vec::new();
+        for post in batch {
+            let (Some(post_id), Some(account_key)) = (&post.post_id, &post.account_key) else {
+                continue;
+            };
+            if self.items.len() >= MAX_POSTS || self.by_post_id.contains_key(post_id) {
+                continue;
+            }
+            let id = self.items.len() as u32;
+            let account = self.account(account_key, post.account_created_at.as_deref());
+            let text = post.text.as_deref().unwrap_or_default();
+            let normalized = normalize::normalize(text);
+            let shingles = if self.informative(&normalized) {
+                minhash::shingles(&normalized, self.cfg.shingling)
+            } else {
+                Vec::new()
+            };
+            let mut item = Item {
+                post_id: post_id.clone(),
+                account,
+                shingles,
+                hashtag_group: None,
+                link_groups: Vec::new(),
+            };
+            let tags = match &post.hashtags {
+                Some(tags) => normalize::normalize_hashtags(tags),
+                None => normalize::extract_hashtags(text),
+            };
+            if tags.len() >= MIN_HASHTAGS {
+                let key = tags.join(" ");
+                let g = group_for(&mut self.hashtag_keys, &mut self.hashtag_groups, key);
+                self.hashtag_groups[g as usize].1.add(id, account);
+                item.hashtag_group = Some(g);
+                touched_hashtags.push(g);
+            }
+            let urls = match &post.urls {
+                Some(urls) => urls.clone(),
+                None => normalize::extract_urls(text),
+            };
+            let mut links: Vec<String> = urls
+                .iter()
+                .filter_map(|u| normalize::normalize_url(u))
+                .collect();
+            links.sort_unstable();
+            links.dedup();
+            for key in links {
+                let g = group_for(&mut self.link_keys, &mut self.link_groups, key);
+                self.link_groups[g as usize].1.add(id, account);
+                item.link_groups.push(g);
+                touched_links.push(g);
+            }
+            self.by_post_id.insert(post_id.clone(), id);
+            self.items.push(item);
+            self.clusters.push(account);
+            if let Some(posts) = self.account_posts.get_mut(account as usize) {
+                posts.push(id);
+            }
+            self.reported.push(None);
+            self.stats.posts += 1;
+            self.match_text(id);
+            touched_clusters.push(id);
+        }
+        let burst_changed = self.bursts.recompute(&self.account_created);
+
+        let mut affected: Vec<u32> = (first_new..self.items.len() as u32).collect();
+        for c in touched_clusters {
+            let root = self.clusters.find(c);
+            if self.clusters.accounts[root as usize].len() >= self.cfg.min_accounts {
+                affected.extend_from_slice(&self.clusters.members[root as usize]);
+            }
+        }
+        for g in touched_hashtags {
+            affected.extend_from_slice(&self.hashtag_groups[g as usize].1.posts);
+        }
+        for g in touched_links {
+            affected.extend_from_slice(&self.link_groups[g as usize].1.posts);
+        }
+        if !burst_changed.is_empty() {
+            for (i, item) in self.items.iter().enumerate() {
+                if burst_changed.contains(&item.account) {
+                    affected.push(i as u32);
+                }
+            }
+        }
+        affected.sort_unstable();
+        affected.dedup();
+        let mut out = Vec::new();
+        for i in affected {
+            let state = self.state(i);
+            let previous = &self.reported[i as usize];
+            let changed = match previous {
+                Some(p) => *p != state,
+                None => state.cluster_id.is_some(),
+            };
+            if changed {
+                self.reported[i as usize] = Some(state.clone());
+                out.push(state);
+            }
+        }
+        out
+    }
+
+    /// The current state of every post that has a coordination reason, in insertion order.
+    pub fn snapshot(&mut self) -> Vec<PostCoordination> {
+        (0..self.items.len() as u32)
+            .map(|i| self.state(i))
+            .filter(|s| s.cluster_id.is_some())
+            .collect()
+    }
+
+    /// The near-duplicate text clusters that count, as lists of post indices in insertion
+    /// order (for the evaluation).
+    pub fn text_clusters(&mut self) -> Vec<Vec<u32>> {
+        let mut out = Vec::new();
+        for i in 0..self.items.len() as u32 {
+            if self.clusters.find(i) == i
+                && self.clusters.accounts[i as usize].len() >= self.cfg.min_accounts
+            {
+                let mut m = self.clusters.members[i as usize].clone();
+                m.sort_unstable();
+                out.push(m);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The post id of an item index.
+    pub fn post_id(&self, item: u32) -> Option<&str> {
+        self.items.get(item as usize).map(|i| i.post_id.as_str())
+    }
+
+    /// The text of an item index is not kept; its account key is.
+    pub fn account_key(&self, item: u32) -> Option<&str> {
+        let acc = self.items.get(item as usize)?.account;
+        self.account_keys.get(acc as usize).map(String::as_str)
+    }
+
+    fn account(&mut self, key: &str, created_at: Option<&str>) -> u32 {
+        let created = created_at.and_then(crate::time::parse_unix_seconds);
+        if let Some(&id) = self.account_ids.get(key) {
+            if self.account_created[id as usize].is_none() {
+                self.account_created[id as usize] = created;
+            }
+            return id;
+        }
+        let id = self.account_keys.len() as u32;
+        self.account_ids.insert(key.to_owned(), id);
+        self.account_keys.push(key.to_owned());
+        self.account_created.push(created);
+        self.account_posts.push(Vec::new());
+        id
+    }
+
+    /// Puts item `id` into the LSH index when its text carries enough information, and
+    /// unites it with the bucket mates whose real Jaccard similarity confirms them.
+    fn match_text(&mut self, id: u32) {
+        let Some(item) = self.items.get(id as usize) else {
+            return;
+        };
+        if item.shingles.is_empty() {
+            return;
+        }
+        self.stats.informative += 1;
+        let sig = minhash::signature(&item.shingles);
+        for other in self.lsh.insert(id, &sig) {
+            self.stats.candidates += 1;
+            if self.clusters.find(other) == self.clusters.find(id) {
+                continue;
+            }
+            let (Some(a), Some(b)) = (self.items.get(id as usize), self.items.get(other as usize))
+            else {
+                continue;
+            };
+            if minhash::jaccard(&a.shingles, &b.shingles) >= self.cfg.jaccard_threshold {
+                self.stats.confirmed += 1;
+                self.clusters.union(id, other);
+            }
+        }
+    }
+
+    /// The coordination state of item `i` now.
+    fn state(&mut self, i: u32) -> PostCoordination {
+        let min = self.cfg.min_accounts;
+        let mut reasons = Vec::new();
+        let root = self.clusters.find(i);
+        let accounts = self.clusters.accounts[root as usize].len();
+        if accounts >= min {
+            let mut members = self.clusters.members[root as usize].clone();
+            members.sort_unstable();
+            reasons.push(CoordReason {
+                code: "near_duplicate_text",
+                value: accounts as f64,
+                group: format!("t{}", members.first().copied().unwrap_or(root)),
+                members: self.post_ids(&members),
+                detail: None,
+            });
+        }
+        let Some(item) = self.items.get(i as usize) else {
+            return empty_state(String::new());
+        };
+        if let Some((key, group)) = item
+            .hashtag_group
+            .and_then(|g| self.hashtag_groups.get(g as usize))
+        {
+            if group.accounts.len() >= min {
+                reasons.push(CoordReason {
+                    code: "same_hashtag_sequence",
+                    value: group.accounts.len() as f64,
+                    group: format!("h{}", item.hashtag_group.unwrap_or_default()),
+                    members: self.post_ids(&group.posts),
+                    detail: Some(
+                        key.split(' ')
+                            .map(|t| format!("#{t}"))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                });
+            }
+        }
+        for &g in &item.link_groups {
+            if let Some((key, group)) = self.link_groups.get(g as usize) {
+                if group.accounts.len() >= min {
+                    reasons.push(CoordReason {
+                        code: "same_link",
+                        value: group.accounts.len() as f64,
+                        group: format!("l{g}"),
+                        members: self.post_ids(&group.posts),
+                        detail: Some(key.clone()),
+                    });
+                }
+            }
+        }
+        if let Some(b) = self
+            .bursts
+            .group_of
+            .get(item.account as usize)
+            .copied()
+            .flatten()
+            .and_then(|g| self.bursts.groups.get(g as usize))
+        {
+            let mut posts: Vec<u32> = b
+                .accounts
+                .iter()
+                .filter_map(|a| self.account_posts.get(*a as usize))
+                .flatten()
+                .copied()
+                .collect();
+            posts.sort_unstable();
+            reasons.push(CoordReason {
+                code: "creation_burst",
+                value: b.accounts.len() as f64,
+                group: format!("b{}", burst::date(b.from)),
+                members: self.post_ids(&posts),
+                detail: Some(format!("{}..{}", burst::date(b.from), burst::date(b.to))),
+            });
+        }
+        let mut state = empty_state(item.post_id.clone());
+        let main = reasons
+            .first()
+            .filter(|r| r.code == "near_duplicate_text")
+            .or_else(|| {
+                reasons
+                    .iter()
+                    .max_by(|a, b| a.value.total_cmp(&b.value).then(b.group.cmp(&a.group)))
+            });
+        if let Some(r) = main {
+            state.cluster_id = Some(r.group.clone());
+            state.cluster_size = r.value as u32;
+            state.members = r.members.clone();
+        }
+        state.reasons = reasons;
+        state
+    }
+
+    fn post_ids(&self, items: &[u32]) -> Vec<String> {
+        items
+            .iter()
+            .take(MAX_MEMBERS_LISTED)
+            .filter_map(|i| self.items.get(*i as usize).map(|x| x.post_id.clone()))
+            .collect()
+    }
+
+    fn informative(&self, normalized: &str) -> bool {
+        normalized.split(' ').filter(|t| !t.is_empty()).count() >= self.cfg.min_tokens
+            && normalized.chars().filter(|c| c.is_alphanumeric()).count()
+                >= self.cfg.min_alnum_chars
+    }
+}
+
+fn empty_state(post_id: String) -> PostCoordination {
+    PostCoordination {
+        post_id,
+        cluster_id: None,
+        cluster_size: 0,
+        members: Vec::new(),
+        reasons: Vec::new(),
+    }
+}
+
+/// The group of `key`, created on first use.
+fn group_for(
+    keys: &mut HashMap<String, u32>,
+    groups: &mut Vec<(String, KeyGroup)>,
+    key: String,
+) -> u32 {
+    if let Some(&g) = keys.get(&key) {
+        return g;
+    }
+    let g = groups.len() as u32;
+    keys.insert(key.clone(), g);
+    groups.push((key, KeyGroup::default()));
+    g
+}

@@ -1,0 +1,307 @@
+//! Text normalisation for near-duplicate detection, and the hashtag and link extraction the
+//! other coordination traces use.
+//!
+//! Only the *identity* of text matters here: nothing in this module knows what a word, a
+//! hashtag or a site means. The normalisation removes what copy-paste campaigns vary cheaply
+//! and what the sites add on their own (links, mentions, `RT`, case, punctuation, emoji).
+
+/// Normalises post text to lower-case tokens separated by single spaces.
+///
+/// - `http(s)://…` and `www.…` links, `pic.twitter.com/…` and `@mentions` are removed
+///   (TweetEval anonymises mentions to `@user`, IRA text keeps handles: both become nothing);
+/// - a leading `RT` (old-style retweet prefix) is removed;
+/// - `&amp;`-style entities left by some exports are decoded;
+/// - Unicode lower case; `#` is dropped but the hashtag's word is kept;
+/// - apostrophes and combining accents join (`don't` = `dont`), every other character that is
+///   not a letter or a digit separates. Emoji, their variation selectors (U+FE0F), skin-tone
+///   modifiers and zero-width joiners are therefore dropped entirely: an added or changed emoji
+///   never changes the normalised text.
+pub fn normalize(text: &str) -> String {
+    let text = decode_entities(text);
+    let mut out = String::with_capacity(text.len());
+    let mut first_token = true;
+    for raw in text.split_whitespace() {
+        if is_link(raw) {
+            continue;
+        }
+        if first_token && raw == "RT" {
+            first_token = false;
+            continue;
+        }
+        first_token = false;
+        let mut chars = raw.chars().peekable();
+        let mut prev_alnum = false;
+        while let Some(c) = chars.next() {
+            if c == '@' && !prev_alnum {
+                // A mention: skip its handle (letters, digits, `_`, and `.`/`@` of Mastodon's
+                // `@user@instance.social`).
+                while let Some(&n) = chars.peek() {
+                    if n.is_alphanumeric() || matches!(n, '_' | '.' | '@' | '-') {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                push_sep(&mut out);
+                prev_alnum = false;
+                continue;
+            }
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+                prev_alnum = true;
+            } else if is_joiner(c) {
+                // keeps the word together
+            } else {
+                push_sep(&mut out);
+                prev_alnum = false;
+            }
+        }
+        push_sep(&mut out);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn push_sep(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+/// Characters removed without splitting a word: apostrophes and combining marks.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '`' | '\u{00AD}')
+        || ('\u{0300}'..='\u{036F}').contains(&c)
+        || ('\u{1AB0}'..='\u{1AFF}').contains(&c)
+        || ('\u{20D0}'..='\u{20FF}').contains(&c)
+}
+
+fn is_link(token: &str) -> bool {
+    let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let lower_prefix: String = t.chars().take(16).flat_map(char::to_lowercase).collect();
+    lower_prefix.starts_with("http://")
+        || lower_prefix.starts_with("https://")
+        || lower_prefix.starts_with("www.")
+        || lower_prefix.starts_with("pic.twitter.com/")
+        || t.contains("://")
+}
+
+fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'"),
+    )
+}
+
+/// The hashtags of `text` in order, lower-cased, without `#`. A `#` counts when it starts the
+/// text or follows a character that is not a letter, digit or `&` (so `C#` and `&#39;` are no
+/// hashtags), and is followed by letters, digits or `_` including at least one non-digit.
+pub fn extract_hashtags(text: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        let starts =
+            matches!(c, '#' | '＃') && prev.map_or(true, |p| !(p.is_alphanumeric() || p == '&'));
+        prev = Some(c);
+        if !starts {
+            continue;
+        }
+        let mut tag = String::new();
+        while let Some(&(_, n)) = chars.peek() {
+            if n.is_alphanumeric() || n == '_' || is_joiner(n) {
+                if !is_joiner(n) {
+                    tag.extend(n.to_lowercase());
+                }
+                prev = Some(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if tag.chars().any(|c| !c.is_ascii_digit()) && tags.len() < super::post::MAX_LIST_ITEMS {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// Normalises a list of hashtags handed in by an adapter (with or without `#`).
+pub fn normalize_hashtags(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .map(|t| {
+            t.trim()
+                .trim_start_matches(['#', '＃'])
+                .chars()
+                .filter(|c| !is_joiner(*c))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The `http(s)://` links written in `text`, in order.
+pub fn extract_urls(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter_map(|t| {
+            let start = t.find("http://").or_else(|| t.find("https://"))?;
+            let url = t[start..].trim_end_matches(|c: char| {
+                matches!(
+                    c,
+                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '"' | '\'' | '…'
+                )
+            });
+            Some(url.to_owned())
+        })
+        .take(super::post::MAX_LIST_ITEMS)
+        .collect()
+}
+
+/// Domains whose links are the site itself (a quoted post, a profile, a photo) or its link
+/// shortener: sharing them is not a shared external link.
+pub const SITE_DOMAINS: &[&str] = &[
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "twimg.com",
+    "bsky.app",
+    "bsky.social",
+    "go.bsky.app",
+];
+
+/// A link reduced to what identifies its target: lower-case host without `www.`/`m.`/
+/// `mobile.`, the path without a trailing `/`, the query without tracking parameters
+/// (`utm_*`, `fbclid`, `gclid`, `igshid`, `si`, `ref`, `ref_src`, `s`, `t`), no fragment, no
+/// scheme. `None` for anything that is not an `http(s)` link with a host, and for the site's
+/// own domains ([`SITE_DOMAINS`]).
+pub fn normalize_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower_scheme_len = if url
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        8
+    } else if url
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        7
+    } else {
+        return None;
+    };
+    let rest = &url[lower_scheme_len..];
+    let rest = rest.split('#').next().unwrap_or_default();
+    let (host_port, path_query) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let host_port = host_port.rsplit('@').next().unwrap_or_default();
+    let host = host_port
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let host = host.trim_end_matches('.');
+    let host = ["www.", "m.", "mobile."]
+        .iter()
+        .find_map(|p| host.strip_prefix(p))
+        .unwrap_or(host);
+    if host.is_empty() || !host.contains('.') {
+        return None;
+    }
+    if SITE_DOMAINS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    {
+        return None;
+    }
+    let (path, query) = match path_query.find('?') {
+        Some(i) => (&path_query[..i], &path_query[i + 1..]),
+        None => (path_query, ""),
+    };
+    let path = path.trim_end_matches('/');
+    let mut kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| {
+            let key = kv
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            !(key.is_empty()
+                || key.starts_with("utm_")
+                || matches!(
+                    key.as_str(),
+                    "fbclid" | "gclid" | "igshid" | "si" | "ref" | "ref_src" | "s" | "t"
+                ))
+        })
+        .collect();
+    kept.sort_unstable();
+    let mut out = format!("{host}{path}");
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_case_links_mentions_punctuation_and_emoji() {
+        assert_eq!(
+            normalize("RT @Some_One: Don't   MISS this!!! https://t.co/abc 👍🏽❤️ #Vote2016 @user"),
+            "dont miss this vote2016"
+        );
+        assert_eq!(normalize("Ça   VA?\u{200D}👨‍👩‍👧"), "ça va");
+        assert_eq!(normalize("e\u{301}te\u{301}"), "ete");
+        assert_eq!(
+            normalize("Hi .@bob, see www.example.com/x &amp; more"),
+            "hi see more"
+        );
+        assert_eq!(normalize("💯"), "");
+    }
+
+    #[test]
+    fn hashtags_in_order() {
+        assert_eq!(
+            extract_hashtags("#One two #Two_2, C# and &#39; #123 (#Three)"),
+            vec!["one", "two_2", "three"]
+        );
+        assert_eq!(
+            normalize_hashtags(&["#A".into(), "b".into(), "#".into()]),
+            vec!["a", "b"]
+        );
+    }
+
+    #[test]
+    fn urls_are_normalized_and_site_links_dropped() {
+        assert_eq!(
+            normalize_url("HTTPS://www.Example.com/a/b/?utm_source=x&id=3&fbclid=9#frag"),
+            Some("example.com/a/b?id=3".to_owned())
+        );
+        assert_eq!(
+            normalize_url("http://m.example.com/a"),
+            normalize_url("https://example.com/a/")
+        );
+        assert_eq!(normalize_url("https://t.co/abc"), None);
+        assert_eq!(normalize_url("https://mobile.twitter.com/u/status/1"), None);
+        assert_eq!(normalize_url("ftp://example.com"), None);
+        assert_eq!(normalize_url("https://localhost/x"), None);
+        assert_eq!(
+            extract_urls("see https://a.example/x). and http://b.example"),
+            vec!["https://a.example/x", "http://b.example"]
+        );
+    }
+}
