@@ -1,0 +1,129 @@
+// Mastodon adapter (any instance): the ONE place that maps Mastodon's REST account entity to the
+// normalized Account of docs/CONTRACTS.md. Pure functions, no DOM, no browser API, so Node tests
+// import it. It knows Mastodon's JSON and nothing about scoring or the UI.
+//
+// Statuses carry full account objects (`/api/v1/timelines/*`, `/api/v1/statuses/:id/context`,
+// `/api/v1/accounts/*`, notifications, search): id, username, acct (`user` for local accounts,
+// `user@domain` for remote ones), display_name, note (HTML), avatar/header (default
+// `.../missing.png`), created_at (rounded to midnight by the server), followers_count (-1 when
+// the owner hides it), following_count, statuses_count, bot, locked, group, fields.
+
+import { toIsoDate } from './x.js';
+
+const MAX_TEXT = 1000;
+const ID_RE = /^[0-9A-Za-z]{1,40}$/;
+const USER_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const DOMAIN_RE = /^[a-z0-9.-]{1,253}(?::\d{1,5})?$/;
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: ' ' };
+
+const isObj = (v) => v !== null && typeof v === 'object';
+const str = (v) => (typeof v === 'string' ? v : undefined);
+const bool = (v) => (typeof v === 'boolean' ? v : undefined);
+/** A count; Mastodon sends -1 for a hidden followers count: that is unknown, not zero. */
+const count = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+
+/**
+ * The text of an HTML fragment (the bio), for its length only: tags dropped, a few entities
+ * decoded. Never rendered anywhere; the core looks only at how long it is.
+ */
+export function htmlText(html) {
+  if (typeof html !== 'string') return undefined;
+  return html.slice(0, 20000)
+    .replace(/<br\s*\/?>|<\/p>\s*<p[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#?\w+);/g, (m, e) => ENTITIES[e] ?? m)
+    .trim()
+    .slice(0, MAX_TEXT);
+}
+
+/** Mastodon's default avatar and header are `.../missing.png` (any size folder, any host). */
+const isMissing = (url) => /\/missing\.png(?:[?#]|$)/.test(url);
+
+/** `user@domain` for any account; a local account's acct has no domain, so the instance's host is added. */
+export function fullAcct(acct, host) {
+  if (typeof acct !== 'string') return undefined;
+  const a = acct.replace(/^@/, '').toLowerCase();
+  const [user, domain, extra] = a.split('@');
+  if (extra !== undefined || !USER_RE.test(user)) return undefined;
+  const d = domain ?? (typeof host === 'string' ? host.toLowerCase() : undefined);
+  return d && DOMAIN_RE.test(d) ? `${user}@${d}` : undefined;
+}
+
+/** True for a Mastodon account entity (not a status, mention or tag). */
+export function isMastodonAccount(obj) {
+  return isObj(obj) && typeof obj.id === 'string' && typeof obj.acct === 'string'
+    && typeof obj.username === 'string' && !('account' in obj) && !('content' in obj);
+}
+
+/**
+ * Maps one account entity to a normalized Account, or null. `host` is the instance the page is
+ * on (local accounts' acct has no domain). The key is `mastodon:user@domain`, the same on every
+ * instance, so a user's decision about an account holds wherever they meet it.
+ */
+export function normalizeMastodonAccount(raw, { host } = {}) {
+  if (!isMastodonAccount(raw)) return null;
+  const acct = fullAcct(raw.acct, host);
+  if (!acct) return null;
+  const username = acct.split('@')[0];
+  const avatar = str(raw.avatar) ?? str(raw.avatar_static);
+  const header = str(raw.header) ?? str(raw.header_static);
+  // A profile link among the fields stands for the website X and the datasets have.
+  let url;
+  if (Array.isArray(raw.fields)) {
+    for (const f of raw.fields.slice(0, 16)) {
+      const m = isObj(f) && typeof f.value === 'string' ? /href="(https?:\/\/[^"]{1,500})"/.exec(f.value) : null;
+      if (m) { url = m[1]; break; }
+    }
+  }
+  const acc = {
+    key: `mastodon:${acct}`,
+    platform: 'mastodon',
+    id: ID_RE.test(raw.id) ? raw.id : undefined,
+    screen_name: username,
+    name: str(raw.display_name)?.slice(0, MAX_TEXT),
+    description: htmlText(raw.note),
+    url,
+    created_at: toIsoDate(raw.created_at),
+    followers_count: count(raw.followers_count),
+    friends_count: count(raw.following_count),
+    statuses_count: count(raw.statuses_count),
+    default_profile_image: avatar !== undefined ? isMissing(avatar) : undefined,
+    has_banner: header !== undefined ? !isMissing(header) : undefined,
+    automated: bool(raw.bot),
+    protected: bool(raw.locked),
+  };
+  for (const k of Object.keys(acc)) if (acc[k] === undefined || acc[k] === '') delete acc[k];
+  return acc;
+}
+
+/**
+ * Every account and status -> author link in a Mastodon API response (a status, a list of
+ * statuses, a context `{ancestors, descendants}`, notifications, search results, an account or
+ * a list of accounts). Walks the whole tree, so boosts (`reblog`) and quotes are found too.
+ * Never throws. Links: `{post_id, key}`.
+ */
+export function extractFromMastodon(input, { host, maxNodes = 200000 } = {}) {
+  const accounts = new Map();
+  const links = new Map();
+  const stack = [input];
+  let seen = 0;
+  while (stack.length > 0 && seen < maxNodes) {
+    const node = stack.pop();
+    seen += 1;
+    if (!isObj(node)) continue;
+    try {
+      if (isMastodonAccount(node)) {
+        const acc = normalizeMastodonAccount(node, { host });
+        if (acc) accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
+      } else if (typeof node.id === 'string' && ID_RE.test(node.id) && isMastodonAccount(node.account)) {
+        const acct = fullAcct(node.account.acct, host);
+        if (acct && !links.has(node.id)) links.set(node.id, { post_id: node.id, key: `mastodon:${acct}` });
+      }
+      const values = Array.isArray(node) ? node : Object.values(node);
+      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
+    } catch {
+      // A hostile getter: skip this node, keep the rest.
+    }
+  }
+  return { accounts: [...accounts.values()], links: [...links.values()] };
+}
