@@ -201,6 +201,10 @@ async function chooseOption(options, value) {
   }
   const radio = options.locator(`input[type="radio"][value="${value}"]`);
   if (await radio.count()) {
+    // The page is ready once it has shown the stored setting (some radio of the group checked);
+    // a click before that could be overwritten by the page's own load.
+    const group = await radio.first().getAttribute('name');
+    await options.waitForFunction((name) => !!document.querySelector(`input[type="radio"][name="${name}"]:checked`), group);
     await radio.first().check();
     return;
   }

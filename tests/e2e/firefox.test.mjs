@@ -156,8 +156,16 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     const optionsTab = (await until(() => wd.windowHandles(), (h) => h.some((x) => !before.has(x)), { timeout: T.ui, what: 'options tab' })).find((x) => !before.has(x));
     const choose = async (value) => {
       await wd.switchTo(optionsTab);
-      const input = await until(() => wd.findAll(`input[type="radio"][value="${value}"], select option[value="${value}"]`), (l) => l.length > 0, { timeout: T.ui, what: `option ${value}` });
-      await wd.click(input[0]);
+      const sel = `input[type="radio"][value="${value}"], select option[value="${value}"]`;
+      // Ready once the page shows the stored setting (some radio of the group checked): a click
+      // before that could be overwritten by the page's own load. The page may re-render its
+      // inputs after a save, so everything goes by selector, never by a kept element reference.
+      const ready = `const i = document.querySelector(arguments[0]);
+        return !!i && (i.type !== 'radio' || !!document.querySelector('input[type="radio"][name="' + i.name + '"]:checked'));`;
+      await until(() => wd.execute(ready, [sel]), (x) => x, { timeout: T.ui, what: `options page showing ${value}` });
+      await wd.click(await wd.find(sel));
+      await until(() => wd.execute('const i = document.querySelector(arguments[0]); return !!i && (i.checked || i.selected);', [sel]),
+        (x) => x, { timeout: T.ui, what: `${value} chosen` });
       await wd.switchTo(xTab); // the user comes back to the tab; it must update without reload
     };
 
@@ -210,6 +218,10 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
       // (here: the reload); it is not an error of the add-on's code.
       .filter((e) => !(e.source === 'resource://gre/modules/ConduitsChild.sys.mjs' && /on closed conduit/.test(e.message)));
     assert.deepEqual(errors, []);
+    const stdoutErrors = driver.log.join('').split('\n').filter((l) => /^console\.(error|assert)\b/.test(l))
+      // Firefox's own experiment loader (Nimbus) complains when Remote Settings are unreachable.
+      .filter((l) => !/^console\.error: RSLoader:/.test(l));
+    assert.deepEqual(stdoutErrors, [], 'console errors of the page, content scripts or background');
     assert.deepEqual(serverProblems(srv), []);
     const requests = await inChrome('return window.__botlensE2eRequests ?? [];');
     assert.ok(requests.some((r) => r.url.includes('/TweetDetail')), 'the request recorder saw the TweetDetail requests');

@@ -62,5 +62,10 @@ export function quietPrefs(port, uuids) {
     'identity.fxaccounts.enabled': false,
     'datareporting.policy.firstRunURL': '',
     'toolkit.telemetry.reportingpolicy.firstRun': false,
+    // console.* calls from pages, content scripts and the add-on's background go to Firefox's
+    // stdout, which geckodriver relays: the test reads errors there (content processes' console
+    // messages never reach the parent's console storage). Browser-internal ones stay off.
+    'devtools.console.stdout.content': true,
+    'devtools.console.stdout.chrome': false,
   };
 }
