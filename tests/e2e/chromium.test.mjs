@@ -73,9 +73,11 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     assert.match(extId, /^[a-p]{32}$/);
   });
 
-  it('judges every post of the thread as expected, including a later batch', async () => {
+  it('judges every post of the thread as expected, including a later batch', async (t) => {
     await page.goto(srv.url());
-    await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    const first = await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    const timing = await page.evaluate(() => [window.__e2e.firstRenderAt, window.__e2e.firstVerdictAt, performance.now()]);
+    t.diagnostic(`first render ${Math.round(timing[0])} ms, first verdict ${Math.round(timing[1])} ms after navigation start (${first.articles.length} posts)`);
     await page.click('[data-testid="e2e-show-more"]');
     const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
     assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
@@ -94,7 +96,8 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
   });
 
   it('opens the hover card on hover and on keyboard focus', async () => {
-    const bot = pick(srv.thread, 'flagged')[0];
+    // A bot whose display name renders with the fonts a CI machine has (for the screenshot).
+    const bot = pick(srv.thread, 'flagged').find((p) => /^[\x20-\x7e]+$/.test(p.account.name)) ?? pick(srv.thread, 'flagged')[0];
     const name = bot.account.name;
     const badge = page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${bot.id}"]) botlens-badge`);
     assert.equal((await run(page, cardState, bot.id, name)).showsName, false, 'card visible before hover');
@@ -103,7 +106,10 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
       { timeout: T.ui, what: 'hover card with name and reasons' });
     assert.ok(open.reasons.every((r) => /^[a-z][a-z0-9_]*$/.test(r)), `reason codes: ${open.reasons}`);
     if (process.env.BOTLENS_SCREENSHOT === '1') {
+      // The test-only buttons of the fake page are not part of the picture.
+      await page.evaluate(() => { for (const b of document.querySelectorAll('[data-testid="e2e-controls"] button')) b.style.visibility = 'hidden'; });
       await page.screenshot({ path: join(REPO, 'docs/screenshot-x.png') });
+      await page.evaluate(() => { for (const b of document.querySelectorAll('[data-testid="e2e-controls"] button')) b.style.visibility = ''; });
     }
     // Away with the mouse: the card closes.
     await page.mouse.move(1, 1); // blank margin left of the thread column

@@ -106,9 +106,11 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
 
   const waitSettled = (min, what) => until(snap, (s) => s.autoRerendered && settled(s, min), { timeout: T.settle, what });
 
-  it('judges every post of the thread as expected, including a later batch', async () => {
+  it('judges every post of the thread as expected, including a later batch', async (t) => {
     await wd.navigate(srv.url());
-    await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    const first = await waitSettled(srv.thread.firstBatchCount, 'first batch judged');
+    const timing = await wd.execute('return [window.__e2e.firstRenderAt, window.__e2e.firstVerdictAt];');
+    t.diagnostic(`first render ${Math.round(timing[0])} ms, first verdict ${Math.round(timing[1])} ms after navigation start (${first.articles.length} posts)`);
     await wd.click(await wd.find('[data-testid="e2e-show-more"]'));
     const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
     assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
@@ -210,7 +212,7 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
   });
 
-  it('raised no error, no CSP violation, and talked to no other host', async () => {
+  it('raised no error, no CSP violation, and talked to no other host', async (t) => {
     assert.deepEqual(pageProblems(await snap()), []);
     const errors = (await inChrome(CONSOLE_ERRORS))
       .filter((e) => ours(e.source) || /botlens|x\.com|moz-extension/.test(e.message))
@@ -230,7 +232,7 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     const browserOwn = requests.filter((r) => !/^https:\/\/(x|twitter)\.com\//.test(r.url) && !foreignByUs.includes(r));
     // Firefox's own remote-settings polls ignore services.settings.server outside automation
     // builds; they are the browser's, not the add-on's, so they are reported, not failed.
-    if (browserOwn.length) console.log(`Firefox's own requests (not the add-on's): ${[...new Set(browserOwn.map((r) => r.url.split('&')[0]))].join(', ')}`);
+    if (browserOwn.length) t.diagnostic(`Firefox's own requests (not the add-on's): ${[...new Set(browserOwn.map((r) => r.url.split('&')[0]))].join(', ')}`);
     assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
   });
 });

@@ -7,7 +7,7 @@
 //   violations: securitypolicyviolation events; errors: uncaught errors and rejections;
 //   batches: TweetDetail responses rendered; autoRerendered: the one automatic re-render done;
 //   rerender('replace' | 'inner'): replace every article, or only every User-Name block;
-//   loadId: differs after a reload.
+//   loadId: differs after a reload; firstRenderAt / firstVerdictAt: ms from navigation start.
 // Buttons do the same for people and WebDriver: [data-testid="e2e-rerender"],
 // [data-testid="e2e-rerender-inner"], and the "Show more replies" cell [data-testid="e2e-show-more"].
 (() => {
@@ -179,7 +179,17 @@
         controls, el('section', { role: 'region', 'aria-label': 'Conversation' }, list, more))));
   }
 
+  // Timing for the closing note: ms since navigation start when the first articles were
+  // rendered and when the first one got a verdict from the extension.
+  new MutationObserver((records, obs) => {
+    if (records.some((r) => r.target.hasAttribute?.('data-botlens-verdict'))) {
+      e2e.firstVerdictAt ??= performance.now();
+      obs.disconnect();
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-botlens-verdict'] });
+
   function append(items) {
+    e2e.firstRenderAt ??= performance.now();
     for (const t of items) {
       cells.push(t);
       list.append(cell(t));
