@@ -101,6 +101,8 @@ run_tests() {
   cargo clippy --locked --all-targets -- -D warnings
   log "cargo test"
   cargo test --locked --release
+  log "model: botlens train reproduces the committed artifact byte for byte"
+  cargo run --locked --release --quiet --bin botlens -- train --check
   log "node tests (adapters, settings, packaging)"
   node --test tests/node/
   log "web-ext lint"
