@@ -181,13 +181,30 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
   });
 
+  it('"Return to automatic" undoes "Not a bot"', async () => {
+    const bot = pick(srv.thread, 'flagged')[1];
+    const badge = page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${bot.id}"]) botlens-badge`);
+    await badge.hover();
+    await badge.locator('button[data-action="reset"]').click();
+    allowed.delete(bot.account.screen_name);
+    await until(snap, (x) => verdictProblems(x, srv.thread).length === 0, { timeout: T.ui, what: `@${bot.account.screen_name} flagged again` });
+    await page.mouse.move(1, 1);
+  });
+
+  it('works the same on twitter.com', async () => {
+    await page.goto(srv.url(srv.threadPath, 'twitter.com'));
+    const s = await waitSettled(srv.thread.firstBatchCount, 'judged on twitter.com');
+    assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
+    assert.deepEqual(pageProblems(s), []);
+  });
+
   it('raised no error, no CSP violation, and talked to no other host', async () => {
     const s = await snap();
     assert.deepEqual(pageProblems(s), []);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(serverProblems(srv), []);
-    const foreign = contextRequests.filter((u) => !/^(https:\/\/x\.com\/|chrome-extension:\/\/|data:|blob:)/.test(u));
+    const foreign = contextRequests.filter((u) => !/^(https:\/\/(x|twitter)\.com\/|chrome-extension:\/\/|data:|blob:)/.test(u));
     assert.deepEqual(foreign, []);
     assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
   });

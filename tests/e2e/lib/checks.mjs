@@ -79,7 +79,7 @@ export async function until(fn, pred, { timeout = 10000, interval = 50, what = '
     if (pred(last)) return last;
     if (Date.now() > end) {
       const err = new Error(`timed out after ${timeout} ms waiting for ${what}; last seen: ${describeValue(last)}`);
-      err.last = last;
+      Object.defineProperty(err, 'last', { value: last, enumerable: false }); // for callers, not for the report
       throw err;
     }
     await new Promise((r) => setTimeout(r, interval));
