@@ -3,7 +3,9 @@
 // scripts on pages whose CSP lacks 'wasm-unsafe-eval' (X's), and extension pages allow it through
 // our own CSP. The glue is imported statically (service workers forbid dynamic import()) and
 // initialised lazily on the first request. It also keeps per-tab counts for the popup and the
-// toolbar badge. It never throws out of a handler: errors become `{error}` replies.
+// toolbar badge, and registers the Mastodon content scripts for the instances the user enabled
+// (optional host permissions granted at runtime; `scripting.registerContentScripts`). It never
+// throws out of a handler: errors become `{error}` replies.
 import init, { score_batch as scoreBatch, model_info as modelInfo } from './wasm/botlens.js';
 import { api } from './lib/browser.js';
 
@@ -82,6 +84,10 @@ async function handle(msg, sender) {
     case 'popup->bg:get-stats':
       if (!isOwnPage(sender) || !Number.isSafeInteger(msg.tabId)) throw new Error('refused');
       return getStats(msg.tabId);
+    case 'popup->bg:sync-instances':
+    case 'options->bg:sync-instances':
+      if (!isOwnPage(sender)) throw new Error('refused');
+      return { instances: await syncInstances() };
     case 'options->bg:model-info':
       if (!isOwnPage(sender)) throw new Error('refused');
       await ensureCore();
@@ -100,3 +106,48 @@ api.tabs.onRemoved.addListener((tabId) => {
   memoryStats.delete(tabId);
   api.storage.session?.remove(statsKey(tabId)).catch(() => {});
 });
+
+// Mastodon instances: every https origin granted at runtime (optional_host_permissions) that is
+// not one of the static sites gets the tap (MAIN world) and the isolated content script. The
+// registration follows the grants: on start, on permissions.onAdded/onRemoved, and when the popup
+// or options page asks after a grant (so a reload right after it finds the scripts in place).
+const STATIC_HOSTS = new Set(['x.com', 'twitter.com', 'bsky.app']);
+const SCRIPT_IDS = ['botlens-mastodon-tap', 'botlens-mastodon'];
+const ORIGIN_RE = /^https:\/\/([a-z0-9.-]+(?::\d{1,5})?)\/\*$/;
+let syncing = Promise.resolve();
+
+/** The origins (`https://host/*`) of the enabled Mastodon instances, sorted. */
+async function instanceOrigins() {
+  const { origins = [] } = await api.permissions.getAll();
+  return [...new Set(origins.filter((o) => {
+    const m = ORIGIN_RE.exec(o);
+    return m && !STATIC_HOSTS.has(m[1]);
+  }))].sort();
+}
+
+function syncInstances() {
+  const run = async () => {
+    const origins = await instanceOrigins();
+    const existing = await api.scripting.getRegisteredContentScripts({ ids: SCRIPT_IDS });
+    const same = existing.length === SCRIPT_IDS.length
+      && existing.every((s) => JSON.stringify([...(s.matches ?? [])].sort()) === JSON.stringify(origins));
+    if (same) return origins;
+    if (existing.length > 0) await api.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
+    if (origins.length > 0) {
+      await api.scripting.registerContentScripts([
+        { id: SCRIPT_IDS[0], matches: origins, js: ['content/social-tap-main.js'], runAt: 'document_start', world: 'MAIN' },
+        { id: SCRIPT_IDS[1], matches: origins, js: ['content/mastodon-content.js'], runAt: 'document_start' },
+      ]);
+    }
+    return origins;
+  };
+  syncing = syncing.then(run, run);
+  return syncing;
+}
+
+const syncQuietly = () => { syncInstances().catch(() => {}); };
+api.permissions.onAdded.addListener(syncQuietly);
+api.permissions.onRemoved.addListener(syncQuietly);
+api.runtime.onStartup.addListener(syncQuietly);
+api.runtime.onInstalled.addListener(syncQuietly);
+syncQuietly();

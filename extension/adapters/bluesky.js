@@ -76,6 +76,18 @@ export function parsePostUri(uri) {
 }
 
 /**
+ * The post -> author link of a post view (`{uri, author: {did, handle}}`), or null: the URI's
+ * DID must be the author's, and the author needs a valid handle (the page links by handle).
+ */
+export function blueskyPostLink(node) {
+  if (!isObj(node) || !isObj(node.author) || typeof node.author.did !== 'string') return null;
+  const post = parsePostUri(node.uri);
+  const handle = cleanHandle(node.author.handle);
+  if (!post || !handle || post.did !== node.author.did) return null;
+  return { post_id: `${handle}/${post.rkey}`, key: `bluesky:${post.did}` };
+}
+
+/**
  * Every profile and post -> author link in an XRPC response of any of the app's reads
  * (getPostThread v1 nested `thread.{post,parent,replies}`, getPostThreadV2's flat
  * `thread[].value.post`, getTimeline/getAuthorFeed/getFeed `feed[].post` with `reply` and
@@ -98,13 +110,9 @@ export function extractFromBluesky(input, { maxNodes = 200000 } = {}) {
         // A detailed view and a basic one of the same account merge; the basic one must not
         // erase counts a detailed one brought.
         if (acc) accounts.set(acc.key, { ...acc, ...accounts.get(acc.key), ...(isDetailed(node) ? acc : {}) });
-      } else if (isBlueskyProfile(node.author)) {
-        const post = parsePostUri(node.uri);
-        const handle = cleanHandle(node.author.handle);
-        if (post && handle && post.did === node.author.did) {
-          const id = `${handle}/${post.rkey}`;
-          if (!links.has(id)) links.set(id, { post_id: id, key: `bluesky:${post.did}` });
-        }
+      } else {
+        const link = blueskyPostLink(node);
+        if (link && !links.has(link.post_id)) links.set(link.post_id, link);
       }
       const values = Array.isArray(node) ? node : Object.values(node);
       for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);

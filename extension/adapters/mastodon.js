@@ -96,6 +96,13 @@ export function normalizeMastodonAccount(raw, { host } = {}) {
   return acc;
 }
 
+/** The status -> author link of a status (`{id, account: {acct, ...}}`), or null. */
+export function mastodonStatusLink(node, { host } = {}) {
+  if (!isObj(node) || typeof node.id !== 'string' || !ID_RE.test(node.id) || !isObj(node.account)) return null;
+  const acct = fullAcct(node.account.acct, host);
+  return acct ? { post_id: node.id, key: `mastodon:${acct}` } : null;
+}
+
 /**
  * Every account and status -> author link in a Mastodon API response (a status, a list of
  * statuses, a context `{ancestors, descendants}`, notifications, search results, an account or
@@ -115,9 +122,9 @@ export function extractFromMastodon(input, { host, maxNodes = 200000 } = {}) {
       if (isMastodonAccount(node)) {
         const acc = normalizeMastodonAccount(node, { host });
         if (acc) accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
-      } else if (typeof node.id === 'string' && ID_RE.test(node.id) && isMastodonAccount(node.account)) {
-        const acct = fullAcct(node.account.acct, host);
-        if (acct && !links.has(node.id)) links.set(node.id, { post_id: node.id, key: `mastodon:${acct}` });
+      } else {
+        const link = mastodonStatusLink(node, { host });
+        if (link && !links.has(link.post_id)) links.set(link.post_id, link);
       }
       const values = Array.isArray(node) ? node : Object.values(node);
       for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);

@@ -1,7 +1,9 @@
 // The site-agnostic core of the isolated content script: watch the page, match posts to accounts
 // the site adapter delivered, ask the background for verdicts in batches, and annotate. A site
 // plugs in with a small object (see content/x-site.js): postSelector, readPost(root),
-// subscribe(onData), handleKey(handle).
+// subscribe(onData), handleKey(handle); optional: handleOf(account) (the handle as readPost gives it;
+// default screen_name), scorable(account) (false = shown as unknown without asking the core),
+// selfDeclares (an account's `automated: true` is its own statement: marked as such).
 //
 // Gather in the MutationObserver, work in a frame-timed batch (uBO's domWatcher): the observer
 // only queues added nodes. Annotation is idempotent and keyed by post, so React re-renders that
@@ -13,7 +15,7 @@ import { SETTINGS_KEY, loadSettings, migrateSettings, overrideFor, updateSetting
 import { BADGE_TAG, createBadge, updateBadge } from '../ui/badge.js';
 import { COLLAPSE_TAG, createCollapseBar } from '../ui/collapse.js';
 
-const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-action', 'data-botlens-owner'];
+const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner'];
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
 
@@ -92,12 +94,16 @@ export function startAnnotator({ site, api, doc = document }) {
       firstSeen.set(root, seen);
       if (now - seen < GRACE_MS) { waitForGrace(seen + GRACE_MS - now); return; }
     }
-    const cls = classify(verdict, { model, sensitivity: settings.sensitivity, override });
+    const acc = key ? accounts.get(key) : null;
+    // An account that says it is automated (Mastodon's `bot`) is marked as such, not accused by a
+    // score; the user's "Not a bot" still wins.
+    const selfDeclared = site.selfDeclares === true && acc?.automated === true && override !== 'allow';
+    const cls = selfDeclared ? 'flagged' : classify(verdict, { model, sensitivity: settings.sensitivity, override });
     setAttr(root, 'data-botlens-owner', owner);
     setAttr(root, 'data-botlens-verdict', cls);
+    setAttr(root, 'data-botlens-self-declared', selfDeclared ? 'true' : null);
     const score = verdict?.score;
     setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
-    const acc = key ? accounts.get(key) : null;
     const view = {
       key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
       name: acc?.name ?? info.name ?? '', handle: acc?.screen_name ?? info.handle ?? '',
@@ -106,6 +112,7 @@ export function startAnnotator({ site, api, doc = document }) {
       automated: verdict?.automated ?? acc?.automated ?? null,
       verified: verdict?.verified ?? acc?.verified ?? null,
       override,
+      selfDeclared,
     };
     if (info.anchor) updateBadge(ensureBadge(root, info.anchor), view);
     applyAction(root, cls, info);
@@ -168,6 +175,16 @@ export function startAnnotator({ site, api, doc = document }) {
       if (keys.length >= MAX_BATCH) break;
       if (!verdicts.has(k) && !inflight.has(k) && wanted.has(k)) keys.push(k);
     }
+    // Accounts the site does not score (too little data for the model) are unknown at once.
+    if (typeof site.scorable === 'function') {
+      for (let i = keys.length - 1; i >= 0; i -= 1) {
+        const acc = accounts.get(keys[i]);
+        if (site.scorable(acc)) continue;
+        verdicts.set(keys[i], { score: null, reasons: [], facts: [], automated: acc.automated ?? null, verified: acc.verified ?? null, unscored: true });
+        keys.splice(i, 1);
+      }
+      if (keys.length === 0) { fullScan = true; schedule(); return; }
+    }
     if (keys.length === 0) return;
     for (const k of keys) inflight.add(k);
     let reply;
@@ -190,7 +207,8 @@ export function startAnnotator({ site, api, doc = document }) {
     if (dead) return;
     for (const acc of list) {
       accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
-      if (acc.screen_name) keyByHandle.set(acc.screen_name.toLowerCase(), acc.key);
+      const handle = typeof site.handleOf === 'function' ? site.handleOf(acc) : acc.screen_name;
+      if (handle) keyByHandle.set(handle.toLowerCase(), acc.key);
     }
     for (const { post_id: postId, key } of links) keyByPost.set(postId, key);
     fullScan = true;

@@ -103,6 +103,63 @@ function render() {
   renderLists();
 }
 
+// Mastodon instances = the optional host permissions the user granted (https://<host>/*). The
+// background registers the content scripts for them; here they are listed, added (the
+// permission request is the first call in the submit handler, to keep the user gesture) and removed.
+const STATIC_HOSTS = new Set(['x.com', 'twitter.com', 'bsky.app']);
+const HOST_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+
+/** 'mastodon.social' from 'https://Mastodon.social/@x', '@user@mastodon.social' or a bare host; else null. */
+export function hostOf(input) {
+  let s = String(input ?? '').trim().toLowerCase();
+  if (/^@?[^@\s/]+@[^@\s/]+$/.test(s)) s = s.split('@').pop();
+  try { s = new URL(s.includes('://') ? s : `https://${s}`).hostname; } catch { return null; }
+  return HOST_RE.test(s) && !STATIC_HOSTS.has(s) ? s : null;
+}
+
+async function renderInstances() {
+  const { origins = [] } = await api.permissions.getAll();
+  const hosts = origins.map((o) => /^https:\/\/([^/]+)\/\*$/.exec(o)?.[1]).filter((h) => h && !STATIC_HOSTS.has(h)).sort();
+  const rows = hosts.map((host) => {
+    const li = document.createElement('li');
+    li.dataset.host = host;
+    const name = document.createElement('span');
+    name.textContent = host;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = t('options_remove');
+    remove.setAttribute('aria-label', `${t('options_remove')}: ${host}`);
+    remove.addEventListener('click', async () => {
+      await api.permissions.remove({ origins: [`https://${host}/*`] }).catch((e) => showError(String(e?.message ?? e)));
+      await api.runtime.sendMessage({ type: 'options->bg:sync-instances' }).catch(() => {});
+      renderInstances();
+    });
+    li.append(name, remove);
+    return li;
+  });
+  if (rows.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = t('options_empty');
+    rows.push(li);
+  }
+  $('instance-list').replaceChildren(...rows);
+}
+
+function onAddInstance(e) {
+  e.preventDefault();
+  const raw = $('instance-host').value;
+  const host = hostOf(raw);
+  if (!host) { showError(t('options_instance_bad', [raw.slice(0, 100)])); return; }
+  api.permissions.request({ origins: [`https://${host}/*`] }).then(async (granted) => {
+    if (!granted) { showError(t('options_instance_refused', [host])); return; }
+    showError('');
+    $('instance-host').value = '';
+    await api.runtime.sendMessage({ type: 'options->bg:sync-instances' });
+    say(t('options_saved'));
+    renderInstances();
+  }).catch((err) => showError(String(err?.message ?? err)));
+}
+
 function onInput(e) {
   const input = e.target.closest('[data-setting-name]');
   if (!input || input.disabled) return;
@@ -157,6 +214,10 @@ async function main() {
     }
   });
   $('export').addEventListener('click', exportFile);
+  $('instance-form').addEventListener('submit', onAddInstance);
+  api.permissions.onAdded?.addListener(() => renderInstances());
+  api.permissions.onRemoved?.addListener(() => renderInstances());
+  renderInstances().catch(() => {});
   api.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && changes[SETTINGS_KEY]) {
       settings = migrateSettings(changes[SETTINGS_KEY].newValue);

@@ -120,9 +120,13 @@ export function updateBadge(host, view) {
   const pct = typeof view.score === 'number' ? Math.min(99, Math.max(1, Math.round(view.score * 100))) : null;
   host.setAttribute('data-verdict', view.verdict);
   p.mark.dataset.verdict = view.verdict;
-  // Shape + colour + text: a filled diamond and a word for bot-like; circles for the others.
-  p.glyph.textContent = view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
-  const level = t(LEVEL_TEXT[view.verdict]);
+  if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
+  else host.removeAttribute('data-self-declared');
+  // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
+  // an account that says it is automated; circles for the others.
+  p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
+    : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
+  const level = view.selfDeclared ? t('level_self_declared') : t(LEVEL_TEXT[view.verdict]);
   p.mark.setAttribute('aria-label', t('mark_label', [level]));
   p.name.textContent = view.name ?? '';
   p.handle.textContent = view.handle ? `@${view.handle}` : '';

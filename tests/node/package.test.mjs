@@ -30,8 +30,9 @@ test('chrome: module service worker, wasm CSP, no gecko settings, no key', (t) =
   assert.equal(m.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(m.browser_specific_settings, undefined);
   assert.equal(m.key, undefined);
-  assert.deepEqual(m.permissions, ['storage']);
-  assert.deepEqual(m.host_permissions, ['https://x.com/*', 'https://twitter.com/*']);
+  assert.deepEqual(m.permissions, ['storage', 'scripting', 'activeTab']);
+  assert.deepEqual(m.host_permissions, ['https://x.com/*', 'https://twitter.com/*', 'https://bsky.app/*']);
+  assert.deepEqual(m.optional_host_permissions, ['https://*/*'], 'Mastodon instances: asked per host at runtime');
   assert.equal(m.content_scripts.find((c) => c.world === 'MAIN').js[0], 'content/x-tap-main.js');
   assert.ok(existsSync(join(tmp, 'dist', 'chrome', 'wasm', 'botlens_bg.wasm')));
   assert.ok(!existsSync(join(tmp, 'dist', 'chrome', 'tools')), 'build tools stay out of the extension');
