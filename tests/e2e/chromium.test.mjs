@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
+import { fixtureProblems } from './lib/model-view.mjs';
 import { snapshot, cardState, postLook } from './lib/probes.mjs';
 import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { chromeIdFromKey, extensionDir, optionsPath, readManifest, REPO } from './lib/extension.mjs';
@@ -18,7 +19,7 @@ const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
 const T = { settle: 15000, ui: 5000 };
 
 describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
-  let srv; let context; let page; let extId; let manifest; let profile;
+  let srv; let context; let page; let extId; let manifest; let profile; let extDir;
   const pageErrors = [];
   const consoleErrors = [];
   const contextRequests = [];
@@ -33,7 +34,7 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
   });
 
   before(async () => {
-    const dir = extensionDir('chrome');
+    const dir = extDir = extensionDir('chrome');
     manifest = readManifest(dir);
     srv = await startServer();
     profile = mkdtempSync(join(tmpdir(), 'botlens-e2e-chromium-'));
@@ -66,6 +67,11 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     await context?.close();
     await srv?.close();
     if (profile && !process.env.BOTLENS_E2E_KEEP) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('has a fixture that matches the built model (same pipeline in Node)', async () => {
+    // Tells "the model changed" (rerun tests/e2e/fixtures/pick-accounts.mjs) from "the extension broke".
+    assert.deepEqual(await fixtureProblems(srv.fixture, join(extDir, 'wasm')), []);
   });
 
   it('loads with a stable extension id', () => {

@@ -11,12 +11,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { snapshot, cardState, postLook, asScript } from './lib/probes.mjs';
 import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { extensionDir, geckoId, optionsPath, readManifest } from './lib/extension.mjs';
 import { Session, startGeckodriver } from './lib/webdriver.mjs';
 import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { startServer } from './server.mjs';
+import { fixtureProblems } from './lib/model-view.mjs';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
 const T = { settle: 20000, ui: 6000 };
@@ -57,7 +59,7 @@ const CONSOLE_ERRORS = `
   return out;`;
 
 describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
-  let srv; let driver; let wd; let manifest; let uuid; let xTab;
+  let srv; let driver; let wd; let manifest; let uuid; let xTab; let extDir;
   const allowed = new Set();
   let postCount = 0;
 
@@ -80,7 +82,7 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
   };
 
   before(async () => {
-    const dir = extensionDir('firefox');
+    const dir = extDir = extensionDir('firefox');
     manifest = readManifest(dir);
     srv = await startServer();
     postCount = srv.thread.posts.length;
@@ -105,6 +107,11 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
   });
 
   const waitSettled = (min, what) => until(snap, (s) => s.autoRerendered && settled(s, min), { timeout: T.settle, what });
+
+  it('has a fixture that matches the built model (same pipeline in Node)', async () => {
+    // Tells "the model changed" (rerun tests/e2e/fixtures/pick-accounts.mjs) from "the extension broke".
+    assert.deepEqual(await fixtureProblems(srv.fixture, join(extDir, 'wasm')), []);
+  });
 
   it('judges every post of the thread as expected, including a later batch', async (t) => {
     await wd.navigate(srv.url());

@@ -51,3 +51,19 @@ export function viewFixture(pipeline, fixture, nowMs = Date.now()) {
   });
   return out;
 }
+
+/** Disagreements between the fixture's expectations and the model in `dir` (empty = none). */
+export async function fixtureProblems(fixture, dir) {
+  const pipeline = await loadPipeline(dir);
+  const view = viewFixture(pipeline, fixture);
+  const problems = [];
+  for (const a of [fixture.root, ...fixture.replies]) {
+    const v = view.get(a.screen_name);
+    const want = a.expect_at ?? { [pipeline.model.default_level]: a.expect };
+    for (const [level, e] of Object.entries(want)) {
+      if (v?.at[level] !== e) problems.push(`@${a.screen_name}: ${level} expects ${e}, model ${pipeline.model.version} gives ${v?.at[level]} (score ${v?.score?.toFixed(3)})`);
+    }
+  }
+  if (problems.length) problems.push('the model changed: rerun node tests/e2e/fixtures/pick-accounts.mjs (see its header)');
+  return problems;
+}
