@@ -135,6 +135,23 @@ describe('www page (headless Chromium)', () => {
     await page.context().close();
   });
 
+  it('finds a copy-paste cluster among posts when the core exports cluster_posts', async () => {
+    const page = await newPage();
+    await openChecker(page);
+    const hasClustering = await page.evaluate(async () => typeof (await import('./wasm/botlens.js')).cluster_posts === 'function');
+    await page.getByRole('button', { name: /copy-paste campaign/ }).click();
+    await page.waitForFunction(() => /posts compared|Not available yet/.test(document.querySelector('#coord-status')?.textContent ?? ''));
+    const status = await page.textContent('#coord-status');
+    if (!hasClustering) {
+      assert.match(status, /Not available yet/);
+    } else {
+      assert.match(status, /6 posts compared: 1 coordinated cluster/);
+      assert.match(await page.textContent('#coord-list [data-cluster]'), /^4 accounts — near-identical text.*: posts 101, 102, 103, 104$/);
+      assert.equal(await page.isHidden('#coord-tag'), true);
+    }
+    await page.context().close();
+  });
+
   it('renders text from the input as text, never as HTML', async () => {
     const page = await newPage();
     await openChecker(page);

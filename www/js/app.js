@@ -92,8 +92,10 @@ function renderCoordination(posts) {
   coordStatus.textContent = clusters.size === 0
     ? `${usable.length} posts compared: no coordinated cluster found.`
     : `${usable.length} posts compared: ${clusters.size} coordinated cluster${clusters.size === 1 ? '' : 's'}.`;
+  const WHY = { near_duplicate_text: 'near-identical text', same_hashtag_sequence: 'the same hashtag sequence', same_link: 'the same link', creation_burst: 'accounts created in a burst' };
   for (const [id, c] of clusters) {
-    coordList.append(el('li', { 'data-cluster': id, text: `${c.size} accounts, posts ${c.posts.join(', ')} (${[...c.reasons].join(', ')})` }));
+    const why = [...c.reasons].map((code) => WHY[code] ?? code.replace(/_/g, ' ')).join(', ');
+    coordList.append(el('li', { 'data-cluster': id, text: `${c.size} accounts — ${why}: posts ${c.posts.join(', ')}` }));
   }
 }
 
@@ -125,6 +127,10 @@ function check() {
   }
   last = { kind: read.kind, results: scoreItems(read.items) };
   render();
+  if (read.items.length === 0) {
+    results.hidden = true;
+    showStatus(`Read ${read.posts.length} post${read.posts.length === 1 ? '' : 's'} and no accounts: see the coordination clusters below.`);
+  }
   renderCoordination(read.posts);
 }
 
@@ -175,6 +181,7 @@ async function start() {
       init({ module_or_path: new URL('../wasm/botlens_bg.wasm', import.meta.url) }),
     ]);
     model = plain(core.model_info());
+    if (typeof core.cluster_posts === 'function') { $('coord-tag').hidden = true; $('coord-pending').hidden = true; }
     fillLevels(levelSelect, model);
     render();
     $('model-version').textContent = model.version ?? '?';

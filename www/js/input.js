@@ -131,6 +131,11 @@ const ROW_HINTS = ['screen_name', 'followers_count', 'friends_count', 'statuses_
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A post in the coordination contract: `{post_id, account_key, text, created_at, ...}`. */
+export function isPostRow(v) {
+  return isObj(v) && typeof v.text === 'string' && ('post_id' in v || 'account_key' in v);
+}
+
 /** A dataset-schema row: snake_case account fields at top level, no site shape around them. */
 export function isDatasetRow(v) {
   if (!isObj(v)) return false;
@@ -242,6 +247,10 @@ const SITE_NAMES = { x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky' };
 
 /** Items for one parsed JSON value (not JSONL). */
 function fromValue(value) {
+  const postList = Array.isArray(value) ? value : isObj(value) && Array.isArray(value.posts) && Object.keys(value).length === 1 ? value.posts : null;
+  if (postList && postList.length > 0 && postList.every(isPostRow)) {
+    return { kind: `${postList.length} post${postList.length === 1 ? '' : 's'} (no accounts)`, accounts: [], posts: postList };
+  }
   if (Array.isArray(value) && value.length > 0 && value.every(isDatasetRow)) {
     return { kind: `JSON array of ${value.length} dataset-schema account${value.length === 1 ? '' : 's'}`, rows: value.map((r, i) => [r, `item ${i + 1}: `]) };
   }
@@ -290,6 +299,7 @@ export function readInput(text) {
   if (jsonError) {
     // JSONL: one dataset-schema row per line; blank lines are skipped.
     const rows = [];
+    const posts = [];
     lines.forEach((line, n) => {
       if (line.trim() === '') return;
       const where = `JSONL line ${n + 1}: `;
@@ -300,10 +310,12 @@ export function readInput(text) {
         throw new InputError(e.message.replace(/at line 1, column/, 'at column'), { line: n + 1, column: e.column, excerpt: e.excerpt });
       }
       if (!isObj(value)) throw new InputError(`${where}expected one account object per line, got ${typeName(value)}.`, { line: n + 1 });
-      if (!isDatasetRow(value)) throw new InputError(`${where}this object is not in the dataset schema (no "screen_name", "followers_count", "statuses_count", "collected_at" or "label" field). JSONL must hold one account per line in the schema of ../shared/data/accounts.`, { line: n + 1 });
+      if (isPostRow(value) && !isDatasetRow(value)) { posts.push(value); return; }
+      if (!isDatasetRow(value)) throw new InputError(`${where}this object is not in the dataset schema (no "screen_name", "followers_count", "statuses_count", "collected_at" or "label" field) and is no post (with "text" and "post_id"). JSONL must hold one account (schema of ../shared/data/accounts) or one post per line.`, { line: n + 1 });
       rows.push([value, where]);
     });
-    found = { kind: `JSONL, ${rows.length} dataset-schema account${rows.length === 1 ? '' : 's'}`, rows };
+    const kind = [rows.length ? `${rows.length} dataset-schema account${rows.length === 1 ? '' : 's'}` : '', posts.length ? `${posts.length} post${posts.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+    found = { kind: `JSONL, ${kind}`, rows, posts };
   }
   const warnings = [];
   let items;
