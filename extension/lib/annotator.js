@@ -19,6 +19,17 @@ const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
 
+/** The facts the page gave for an account that is not scored (shown in the card, no judgement). */
+export function plainFacts(acc, now = Date.now()) {
+  const facts = [];
+  const created = typeof acc.created_at === 'string' ? Date.parse(acc.created_at) : NaN;
+  if (Number.isFinite(created) && created <= now) facts.push({ code: 'account_age', value: Math.floor((now - created) / 86400000) });
+  for (const [field, code] of [['followers_count', 'followers'], ['friends_count', 'following'], ['statuses_count', 'posts']]) {
+    if (Number.isSafeInteger(acc[field])) facts.push({ code, value: acc[field] });
+  }
+  return facts;
+}
+
 export function startAnnotator({ site, api, doc = document }) {
   const owner = Math.random().toString(36).slice(2, 10);
   const accounts = new Map(); // account key -> Account
@@ -180,7 +191,7 @@ export function startAnnotator({ site, api, doc = document }) {
       for (let i = keys.length - 1; i >= 0; i -= 1) {
         const acc = accounts.get(keys[i]);
         if (site.scorable(acc)) continue;
-        verdicts.set(keys[i], { score: null, reasons: [], facts: [], automated: acc.automated ?? null, verified: acc.verified ?? null, unscored: true });
+        verdicts.set(keys[i], { score: null, reasons: [], facts: plainFacts(acc), automated: acc.automated ?? null, verified: acc.verified ?? null, unscored: true });
         keys.splice(i, 1);
       }
       if (keys.length === 0) { fullScan = true; schedule(); return; }
