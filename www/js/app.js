@@ -63,7 +63,7 @@ function render() {
   if (!last) return;
   const counts = renderResults(list, last.results, model, levelSelect.value);
   const text = summaryText(counts, last.kind);
-  summary.textContent = text;
+  summary.textContent = `${text} Most bot-like first.`;
   results.hidden = false;
   showStatus(`Checked ${last.results.length} account${last.results.length === 1 ? '' : 's'}: results below.`);
 }

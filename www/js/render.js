@@ -81,7 +81,10 @@ function accountCard(r, model, sensitivity) {
 /** Renders all results into `list`; returns counts per level. */
 export function renderResults(list, results, model, sensitivity) {
   const counts = { flagged: 0, clear: 0, unknown: 0 };
-  const items = results.map((r) => {
+  // Most bot-like first; accounts without a score last; input order otherwise.
+  const key = (r) => (typeof r.verdict?.score === 'number' ? r.verdict.score : -1);
+  const sorted = results.map((r, i) => [r, i]).sort((a, b) => key(b[0]) - key(a[0]) || a[1] - b[1]).map(([r]) => r);
+  const items = sorted.map((r) => {
     const { li, level } = accountCard(r, model, sensitivity);
     counts[level] += 1;
     return li;
