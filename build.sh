@@ -3,6 +3,7 @@
 #
 #   ./build.sh          install what is missing, then build dist/ (extension for Chrome and
 #                       Firefox, unpacked and zipped)
+#   ./build.sh serve    build, then serve the standalone page (www/) on localhost
 #   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
 #                       tests, web-ext lint, end-to-end tests in headless Chromium and Firefox
 #
@@ -84,12 +85,18 @@ build_extension() {
   ls -l dist/botlens-chrome.zip dist/botlens-firefox.xpi >&2
 }
 
+build_www() {
+  log "www: dist/www/"
+  node www/tools/build.mjs --wasm-dir target/wasm-out --out dist/www
+}
+
 build() {
   setup_apt
   setup_rust
   setup_npm
   build_wasm
   build_extension
+  build_www
 }
 
 # ---------------------------------------------------------------- test
@@ -107,6 +114,8 @@ run_tests() {
   node --test tests/node/
   log "web-ext lint"
   web-ext lint --source-dir dist/firefox --self-hosted=false --output=text
+  log "www page (Node + headless Chromium)"
+  node --test --test-concurrency=1 tests/www/
   log "end-to-end (headless Chromium and Firefox)"
   node --test --test-concurrency=1 tests/e2e/
 }
@@ -114,5 +123,6 @@ run_tests() {
 case "${1:-build}" in
   build) build ;;
   test) build && run_tests ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+  serve) build && exec node www/tools/serve.mjs dist/www --port "${PORT:-8080}" ;;
+  *) echo "usage: $0 [build|test|serve]" >&2; exit 2 ;;
 esac
