@@ -117,7 +117,7 @@ run_tests() {
   log "www page (Node + headless Chromium)"
   node --test --test-concurrency=1 tests/www/
   log "end-to-end (headless Chromium and Firefox)"
-  node --test --test-concurrency=1 tests/e2e/
+  node tests/e2e/run.mjs
 }
 
 case "${1:-build}" in
