@@ -1,17 +1,20 @@
 //! `creation_burst`: many accounts in one page created within a few days of each other.
 //!
-//! Chance is the yardstick: if the page's `n` dated accounts were created uniformly over their
-//! observed span (at least a year), a window of [`WINDOW_DAYS`] would hold `λ = n·W/span`
-//! of them on average. A burst needs at least [`MIN_BURST_ACCOUNTS`] accounts *and* a count
+//! Chance is the yardstick. Creation dates are far from uniform (sign-up waves, and recent
+//! accounts are over-represented), so the expected count in a window of [`WINDOW_DAYS`] is
+//! the larger of the page-wide rate (`n·W/span`, span at least a year) and the local rate of
+//! the accounts created within [`NEIGHBOURHOOD_DAYS`] around the window (the window's own
+//! accounts excluded). A burst needs at least [`MIN_BURST_ACCOUNTS`] accounts *and* a count
 //! that chance reaches in any of the span's `span/W` windows with probability at most
-//! [`CHANCE_ALPHA`] (Poisson tail, union bound over the windows). Real creation dates are not
-//! uniform (new accounts are over-represented), so the floor and `α` are set conservatively
-//! and the false-burst rate on real human accounts is measured in `docs/COORDINATION.md`.
+//! [`CHANCE_ALPHA`] (Poisson tail, union bound over the windows). The false-burst rate on
+//! real human accounts is measured in `docs/COORDINATION.md`.
 
 /// Width of the creation window, in days.
 pub const WINDOW_DAYS: i64 = 7;
 /// A burst never holds fewer accounts than this.
 pub const MIN_BURST_ACCOUNTS: usize = 5;
+/// Days on each side of a window that set its local background rate.
+pub const NEIGHBOURHOOD_DAYS: i64 = 180;
 /// Largest chance probability accepted for the burst count.
 pub const CHANCE_ALPHA: f64 = 0.001;
 
@@ -48,15 +51,32 @@ impl Bursts {
         if dated.len() >= MIN_BURST_ACCOUNTS {
             let (first, last) = (dated[0].0, dated[dated.len() - 1].0);
             let span_days = ((last - first) / DAY).max(365);
-            let k = required_accounts(dated.len(), span_days);
-            let mut j = 0;
+            let windows = span_days as f64 / WINDOW_DAYS as f64;
+            let global = dated.len() as f64 * WINDOW_DAYS as f64 / span_days as f64;
+            let (mut j, mut lo, mut hi) = (0, 0, 0);
             let mut current: Option<(usize, usize)> = None; // [start, end) of merged windows
             for i in 0..dated.len() {
+                let t = dated[i].0;
                 j = j.max(i);
-                while j < dated.len() && dated[j].0 - dated[i].0 <= WINDOW_DAYS * DAY {
+                while j < dated.len() && dated[j].0 - t <= WINDOW_DAYS * DAY {
                     j += 1;
                 }
-                if j - i >= k {
+                while dated[lo].0 < t - NEIGHBOURHOOD_DAYS * DAY {
+                    lo += 1;
+                }
+                while hi < dated.len()
+                    && dated[hi].0 <= t + (WINDOW_DAYS + NEIGHBOURHOOD_DAYS) * DAY
+                {
+                    hi += 1;
+                }
+                let count = j - i;
+                // Accounts around the window but not in it: the local background rate.
+                let around = (hi - lo).saturating_sub(count) as f64;
+                let local = around * WINDOW_DAYS as f64 / (2 * NEIGHBOURHOOD_DAYS) as f64;
+                let lambda = local.max(global);
+                if count >= MIN_BURST_ACCOUNTS
+                    && windows * poisson_tail(lambda, count) <= CHANCE_ALPHA
+                {
                     current = match current {
                         Some((s, e)) if i < e => Some((s, j.max(e))),
                         Some((s, e)) => {
@@ -104,23 +124,15 @@ fn burst(window: &[(i64, u32)]) -> Burst {
     }
 }
 
-/// The smallest count a [`WINDOW_DAYS`] window must reach among `n` accounts spread over
-/// `span_days` to be unlikely by chance (see the module docs).
-pub fn required_accounts(n: usize, span_days: i64) -> usize {
-    let span = span_days.max(WINDOW_DAYS) as f64;
-    let windows = span / WINDOW_DAYS as f64;
-    let lambda = n as f64 * WINDOW_DAYS as f64 / span;
-    // P(X >= k) = 1 - sum_{i<k} e^-λ λ^i / i!
+/// `P(X >= k)` for `X ~ Poisson(λ)`.
+pub fn poisson_tail(lambda: f64, k: usize) -> f64 {
     let mut term = (-lambda).exp();
     let mut below = 0.0;
-    for k in 0..=n {
-        if k >= MIN_BURST_ACCOUNTS && windows * (1.0 - below) <= CHANCE_ALPHA {
-            return k;
-        }
+    for i in 0..k {
         below += term;
-        term *= lambda / (k as f64 + 1.0);
+        term *= lambda / (i as f64 + 1.0);
     }
-    n + 1
+    (1.0 - below).max(term)
 }
 
 /// `YYYY-MM-DD` of a Unix time (UTC).
@@ -143,11 +155,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chance_threshold_grows_with_density() {
-        assert_eq!(required_accounts(10, 3650), MIN_BURST_ACCOUNTS);
-        let k200 = required_accounts(200, 3650);
-        let k2000 = required_accounts(2000, 3650);
-        assert!(k200 >= MIN_BURST_ACCOUNTS && k2000 > k200, "{k200} {k2000}");
+    fn poisson_tail_values() {
+        assert!((poisson_tail(1.0, 0) - 1.0).abs() < 1e-12);
+        assert!((poisson_tail(1.0, 1) - (1.0 - (-1.0f64).exp())).abs() < 1e-12);
+        assert!(poisson_tail(0.4, 6) < 1e-5);
+    }
+
+    #[test]
+    fn a_dense_neighbourhood_is_no_burst() {
+        // 200 accounts created over one busy half-year: no window stands out.
+        let base = 1_500_000_000;
+        let created: Vec<Option<i64>> = (0..200).map(|i| Some(base + i * DAY * 9 / 10)).collect();
+        let mut b = Bursts::default();
+        b.recompute(&created);
+        assert!(b.groups.is_empty());
     }
 
     #[test]

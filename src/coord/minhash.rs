@@ -4,13 +4,13 @@
 //! pull in threads or `rand`/`getrandom` (which need a JS shim on `wasm32-unknown-unknown`),
 //! or hash with randomly seeded hashers, so results would differ between runs and between the
 //! native tests and the wasm. What we need is ~100 lines: a fixed-seed 64-bit hash
-//! (FNV-1a then the SplitMix64 finaliser), `K` cheap permutations `a·x + b (mod 2^64)` with
-//! fixed odd multipliers, and a band -> posts map that only grows.
+//! (FNV-1a then the SplitMix64 finaliser), one-permutation MinHash with densification, and a
+//! band -> posts map that only grows.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Number of MinHash permutations (signature length).
+/// Signature length (MinHash bins).
 pub const PERMUTATIONS: usize = 64;
 /// LSH bands × rows = [`PERMUTATIONS`]. With 32 bands of 2 rows a pair of Jaccard
 /// similarity `s` becomes a candidate with probability `1 - (1 - s²)^32`: 0.9999 at 0.5,
@@ -80,41 +80,43 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The fixed permutation parameters: odd multipliers and offsets from SplitMix64 with a fixed
-/// seed, so every build and every run gives the same signatures.
-fn permutations() -> &'static [(u64, u64); PERMUTATIONS] {
-    static PERMS: std::sync::OnceLock<[(u64, u64); PERMUTATIONS]> = std::sync::OnceLock::new();
-    PERMS.get_or_init(|| {
-        let mut state: u64 = 0x626f_746c_656e_7331; // "botlens1"
-        let mut next = || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            mix64(state)
-        };
-        let mut out = [(0u64, 0u64); PERMUTATIONS];
-        for p in out.iter_mut() {
-            *p = (next() | 1, next());
-        }
-        out
-    })
-}
-
-/// A MinHash signature: for each permutation, the high 32 bits of the smallest permuted
-/// shingle hash.
+/// A MinHash signature of [`PERMUTATIONS`] values.
 pub type Signature = [u32; PERMUTATIONS];
 
+/// Seed of the signature hash (fixed, so every build and run gives the same signatures).
+const SIG_SEED: u64 = 0x626f_746c_656e_7331; // "botlens1"
+
+/// One-permutation MinHash with rotation densification (Shrivastava & Li, ICML 2014):
+/// each shingle is hashed once, its top 6 bits pick one of the 64 bins and the next 32 bits
+/// are its value; each bin keeps its minimum. An empty bin (short texts have fewer shingles
+/// than bins) borrows the value of the next non-empty bin to its right, offset by the
+/// distance, so two texts agree on it with about the same probability as on a real bin.
+/// One hash per shingle instead of 64 keeps a signature at a few hundred nanoseconds.
 pub fn signature(shingles: &[u64]) -> Signature {
-    let mut mins = [u64::MAX; PERMUTATIONS];
-    for (m, (a, b)) in mins.iter_mut().zip(permutations().iter()) {
-        for &s in shingles {
-            let v = a.wrapping_mul(s).wrapping_add(*b);
-            if v < *m {
-                *m = v;
-            }
+    const EMPTY: u64 = u64::MAX;
+    let mut mins = [EMPTY; PERMUTATIONS];
+    for &s in shingles {
+        let h = mix64(s ^ SIG_SEED);
+        let bin = (h >> 58) as usize % PERMUTATIONS;
+        let v = (h >> 26) & 0xffff_ffff;
+        if v < mins[bin] {
+            mins[bin] = v;
         }
     }
     let mut sig = [0u32; PERMUTATIONS];
-    for (s, m) in sig.iter_mut().zip(mins) {
-        *s = (m >> 32) as u32;
+    if mins.iter().all(|m| *m == EMPTY) {
+        return sig;
+    }
+    for (j, out) in sig.iter_mut().enumerate() {
+        let mut k = 0;
+        let v = loop {
+            let m = mins[(j + k) % PERMUTATIONS];
+            if m != EMPTY {
+                break m;
+            }
+            k += 1;
+        };
+        *out = (v as u32).wrapping_add((k as u32).wrapping_mul(0x9e37_79b9));
     }
     sig
 }

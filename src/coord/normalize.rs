@@ -80,11 +80,11 @@ fn is_joiner(c: char) -> bool {
 
 fn is_link(token: &str) -> bool {
     let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let lower_prefix: String = t.chars().take(16).flat_map(char::to_lowercase).collect();
-    lower_prefix.starts_with("http://")
-        || lower_prefix.starts_with("https://")
-        || lower_prefix.starts_with("www.")
-        || lower_prefix.starts_with("pic.twitter.com/")
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    starts("http://")
+        || starts("https://")
+        || starts("www.")
+        || starts("pic.twitter.com/")
         || t.contains("://")
 }
 
