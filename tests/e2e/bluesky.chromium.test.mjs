@@ -6,6 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSocialServer } from './sites/social-server.mjs';
+import { REPO } from './lib/extension.mjs';
+import { join } from 'node:path';
 import { launch, run } from './sites/chromium-launch.mjs';
 import { socialCard, socialSnapshot } from './sites/probes.mjs';
 import { until } from './lib/checks.mjs';
@@ -56,6 +58,7 @@ describe('chromium: botlens on bsky.app', { timeout: 90000 }, () => {
     assert.ok(c.text.includes(post.author.displayName), `card text: ${c.text}`);
     assert.match(c.summary, /not enough data/i);
     assert.deepEqual(c.reasons, [], 'no reasons without a score');
+    if (process.env.BOTLENS_SCREENSHOT === '1') await page.screenshot({ path: join(REPO, 'docs/screenshot-bluesky.png') });
     // "Always flag": the user's decision applies at once.
     const card = page.locator(SEL).nth(2).locator('botlens-badge');
     await card.locator('button[data-action="flag"]').click();

@@ -12,6 +12,8 @@ import { launch, run } from './sites/chromium-launch.mjs';
 import { grantInExtensionsPage, openPopup } from './sites/chromium-grant.mjs';
 import { socialCard, socialSnapshot } from './sites/probes.mjs';
 import { until } from './lib/checks.mjs';
+import { REPO } from './lib/extension.mjs';
+import { join } from 'node:path';
 
 const SEL = '.status[data-id], .detailed-status';
 const ORIGIN = `https://${MASTODON_HOST}/*`;
@@ -89,6 +91,7 @@ describe('chromium: botlens on a Mastodon instance', { timeout: 120000 }, () => 
     const c = await until(() => run(page, socialCard, SEL, idx), (x) => x.open && x.reasons.length > 0, { timeout: 5000, what: 'card with reasons' });
     assert.ok(c.text.includes('deals48213'));
     assert.ok(c.reasons.every((r) => /^[a-z][a-z0-9_]*$/.test(r)), `reasons: ${c.reasons}`);
+    if (process.env.BOTLENS_SCREENSHOT === '1') await page.screenshot({ path: join(REPO, 'docs/screenshot-mastodon.png') });
     await page.mouse.move(1, 1);
     const bot = srv.mastodon.statuses.findIndex((st) => st.account.bot);
     await page.locator(SEL).nth(bot).locator('botlens-badge').hover();
