@@ -95,7 +95,7 @@ export function renderResults(list, results, model, sensitivity) {
 
 export function summaryText(counts, kind) {
   const n = counts.flagged + counts.clear + counts.unknown;
-  const parts = [`${n} account${n === 1 ? '' : 's'} checked`, `${counts.flagged} bot-like`, `${counts.clear} with no bot-like signals`];
+  const parts = [`${n} account${n === 1 ? '' : 's'} checked`, `${counts.flagged} bot-like`, `${counts.clear} not flagged`];
   if (counts.unknown) parts.push(`${counts.unknown} without enough data`);
   return `${kind}: ${parts.join(', ')}.`;
 }
