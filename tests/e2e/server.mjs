@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildThread, loadFixture, TWEET_DETAIL_QUERY_ID } from './lib/x-thread.mjs';
+import { buildLongThread, longParams } from '../bench/lib/long-thread.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const HOSTS = ['x.com', 'twitter.com'];
@@ -82,7 +83,15 @@ function page({ nonce, initialState, title }) {
  */
 export async function startServer(opts = {}) {
   const fixture = loadFixture(opts.fixturePath);
-  const thread = buildThread(fixture, opts.now ?? Date.now());
+  const now = opts.now ?? Date.now();
+  const thread = buildThread(fixture, now);
+  // Long threads for the benchmarks (`?replies=2000&batch=100`, tests/bench/): built on demand.
+  const longThreads = new Map();
+  const longThread = (p) => {
+    const k = `${p.replies}/${p.batch}`;
+    if (!longThreads.has(k)) longThreads.set(k, buildLongThread(fixture, now, p));
+    return longThreads.get(k);
+  };
   const requests = [];
   const cspReports = [];
   const statics = {
@@ -123,16 +132,25 @@ export async function startServer(opts = {}) {
       let variables = {};
       try { variables = JSON.parse(url.searchParams.get('variables') ?? '{}'); } catch { /* bad request below */ }
       if (variables.focalTweetId !== thread.root.id) return send(404, 'application/json', '{"errors":[{"message":"not found"}]}');
+      const long = longParams(variables.botlensBench);
+      if (long) {
+        const pages = longThread(long).json;
+        const k = /^bench-(\d+)$/.exec(variables.cursor ?? '')?.[1] ?? 0;
+        return pages[k] ? send(200, 'application/json; charset=utf-8', pages[k]) : send(404, 'application/json', '{"errors":[]}');
+      }
       const body = variables.cursor === thread.cursorValue ? thread.batch2 : thread.batch1;
       return send(200, 'application/json; charset=utf-8', JSON.stringify(body));
     }
     if (url.pathname === '/' || /^\/[A-Za-z0-9_]{1,15}\/status\/\d+$/.test(url.pathname)) {
       const nonce = randomBytes(16).toString('base64');
+      const long = longParams(url.searchParams);
       const initialState = {
         focalTweetId: thread.root.id,
         queryId: TWEET_DETAIL_QUERY_ID,
+        // The benchmarks' long thread, loaded page by page as the page scrolls (no DOM-only post).
+        ...(long ? { long } : {}),
         // Rendered from "server state" only: no GraphQL JSON carries this post or its author.
-        ssrTweets: [{
+        ssrTweets: long ? [] : [{
           id: thread.domOnly.id,
           name: thread.domOnly.author.name,
           screen_name: thread.domOnly.author.screen_name,
@@ -165,6 +183,8 @@ export async function startServer(opts = {}) {
     threadPath,
     requests,
     cspReports,
+    /** The benchmarks' long thread for `{replies, batch}` (its `posts` = articles on the page). */
+    longThread,
     /** The page URL as the browser sees it (x.com on port 443, mapped to our port). */
     url: (path = threadPath, host = 'x.com') => `https://${host}${path}`,
     /** Requests whose Host is not one of ours (the server answers them 421). */

@@ -10,6 +10,10 @@
 //   loadId: differs after a reload; firstRenderAt / firstVerdictAt: ms from navigation start.
 // Buttons do the same for people and WebDriver: [data-testid="e2e-rerender"],
 // [data-testid="e2e-rerender-inner"], and the "Show more replies" cell [data-testid="e2e-show-more"].
+// Long thread for the benchmarks (tests/bench/, URL `?replies=2000&batch=100`): the next page
+// loads as the page scrolls near its end, as on X; no automatic re-render; insertedAt[post id] =
+// performance.now() when its article entered the DOM; longDone once the last page is rendered;
+// a promise in window.__benchHold (set before this script runs) holds the first request.
 (() => {
   'use strict';
 
@@ -29,6 +33,8 @@
   window.addEventListener('unhandledrejection', (e) => { e2e.errors.push(`unhandled rejection: ${e.reason}`); });
 
   const state = JSON.parse(document.getElementById('initial-state').textContent);
+  const long = state.long ?? null;
+  if (long) { e2e.insertedAt = {}; e2e.longDone = false; }
   /** Posts in display order: {kind: 'tweet', id, name, screen_name, created_at, text} | {kind: 'tombstone', id, text}. */
   const cells = [];
   let cursor = null;
@@ -84,6 +90,7 @@
     return new Promise((resolve, reject) => {
       const variables = { focalTweetId: state.focalTweetId, with_rux_injections: false, rankingMode: 'Relevance', includePromotedContent: true, withCommunity: true, withQuickPromoteEligibilityTweetFields: true, withBirdwatchNotes: true, withVoice: true };
       if (cursorValue) { variables.cursor = cursorValue; variables.referrer = 'tweet'; }
+      if (long) variables.botlensBench = long;
       const features = { rweb_video_screen_enabled: false, responsive_web_graphql_timeline_navigation_enabled: true };
       const url = `/i/api/graphql/${state.queryId}/TweetDetail?variables=${encodeURIComponent(JSON.stringify(variables))}&features=${encodeURIComponent(JSON.stringify(features))}`;
       const xhr = new XMLHttpRequest();
@@ -193,10 +200,22 @@
     for (const t of items) {
       cells.push(t);
       list.append(cell(t));
+      if (long && t.kind === 'tweet') e2e.insertedAt[t.id] ??= performance.now();
     }
     more.hidden = !cursor;
     e2e.renders++;
+    if (long) {
+      e2e.longDone = !cursor;
+      setTimeout(nearEnd, 0); // a page too short to scroll still loads on
+    }
   }
+
+  // Long mode: load the next page when the view comes within 1500 px of the end.
+  function nearEnd() {
+    const doc = document.documentElement;
+    if (cursor && window.scrollY + window.innerHeight > doc.scrollHeight - 1500) loadMore();
+  }
+  if (long) window.addEventListener('scroll', nearEnd, { passive: true });
 
   /** Re-render like React: new nodes for old posts. 'replace' = whole cells, 'inner' = User-Name blocks. */
   function rerender(mode = 'replace', filter = () => true) {
@@ -226,6 +245,8 @@
 
   async function start() {
     mount();
+    // Long mode: a benchmark may hold the first request until its probes are in place.
+    if (long && window.__benchHold) await window.__benchHold;
     const json = await loadDetail(null);
     const items = ingest(json);
     // The server-rendered post (no JSON for it) sits among the replies, after the root's first ones.
@@ -233,6 +254,7 @@
     items.splice(Math.min(3, items.length), 0, ...ssr);
     append(items);
     e2e.batches++;
+    if (long) return;
     // Hydration-like: shortly after the first paint React replaces every other article once.
     setTimeout(() => {
       let i = 0;

@@ -1,0 +1,329 @@
+// End-to-end benchmark in headless Chromium: the fake x.com (tests/e2e/server.mjs) serving a long
+// thread (`?replies=N&batch=M`) that loads page by page as the test scrolls, once in a browser
+// WITHOUT the extension and once WITH it (same launch args, same server, same scroll script), so
+// every page-side figure is judged against the same page without the extension in the same run.
+//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--rounds 1]
+// Figures: post in DOM -> verdict/badge (median, p95), score reply -> badge, main-thread time
+// (CDP Performance.getMetrics TaskDuration/ScriptDuration), long tasks (PerformanceObserver),
+// JS heap of the page's renderer (content script = on - off) and of the service worker, messages
+// per 100 posts (a counting runtime.onMessage listener in the worker, and a wrapper around the
+// content script's chrome.runtime.sendMessage in its isolated world), cold service worker first
+// score (ServiceWorker.stopAllWorkers, then a score round trip from the content script's world).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../e2e/server.mjs';
+import { extensionDir } from '../e2e/lib/extension.mjs';
+
+const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function quantile(xs, q) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+async function launch(srv, extDir) {
+  const profile = mkdtempSync(join(tmpdir(), 'botlens-bench-'));
+  const map = `MAP x.com 127.0.0.1:${srv.port}, MAP twitter.com 127.0.0.1:${srv.port}, MAP * 127.0.0.1:${srv.port}`;
+  const ext = extDir ? [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`] : ['--disable-extensions'];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      ...ext,
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
+      `--host-resolver-rules=${map}`,
+    ],
+  });
+  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+// Main world, before the page's own script: when each article got its verdict, and long tasks.
+function pageProbe() {
+  const b = { verdictAt: {}, longtasks: [] };
+  window.__bench = b;
+  // The page's first request waits until the harness has its probes in place (site/x/app.js).
+  window.__benchHold = new Promise((resolve) => { window.__benchGo = resolve; });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch { /* no longtask support */ }
+  new MutationObserver((records) => {
+    const now = performance.now();
+    for (const r of records) {
+      const id = r.target.getAttribute?.('data-e2e-id');
+      if (id && r.target.hasAttribute('data-botlens-verdict')) b.verdictAt[id] ??= now;
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-botlens-verdict'] });
+}
+
+// The content script's isolated world: time every message it sends and the reply's arrival.
+const WRAP = `(() => {
+  if (globalThis.__benchMsgs) return 'already';
+  const log = globalThis.__benchMsgs = [];
+  const rt = chrome.runtime;
+  const orig = rt.sendMessage;
+  rt.sendMessage = function (msg, ...rest) {
+    const rec = { type: msg && msg.type, keys: Array.isArray(msg && msg.accounts) ? msg.accounts.map((a) => a && a.key) : [], sent: performance.now() };
+    log.push(rec);
+    const p = orig.call(rt, msg, ...rest);
+    if (p && typeof p.then === 'function') p.then(() => { rec.reply = performance.now(); }, () => { rec.reply = performance.now(); rec.failed = true; });
+    return p;
+  };
+  return 'wrapped';
+})()`;
+
+/** A flat-false CDP session to another target (the service worker) over a browser session. */
+async function targetSession(browserSession, targetId) {
+  const { sessionId } = await browserSession.send('Target.attachToTarget', { targetId, flatten: false });
+  let next = 1;
+  const waiting = new Map();
+  const onMsg = (e) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message);
+    if (m.id && waiting.has(m.id)) { const w = waiting.get(m.id); waiting.delete(m.id); if (m.error) w.reject(new Error(m.error.message)); else w.resolve(m.result); }
+  };
+  browserSession.on('Target.receivedMessageFromTarget', onMsg);
+  return {
+    send: (method, params = {}) => new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      browserSession.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    }),
+    detach: () => browserSession.send('Target.detachFromTarget', { sessionId }).catch(() => {}),
+  };
+}
+
+/** One page run: load the long thread, scroll to its end, wait for the verdicts (when the extension is on). */
+async function runPage({ context, srv, long, withExt, log, profile = false }) {
+  await context.addInitScript(pageProbe);
+  const page = context.pages()[0] ?? await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' }).catch(() => cdp.send('Performance.enable'));
+  const wrapped = [];
+  if (withExt) {
+    await cdp.send('Runtime.enable');
+    cdp.on('Runtime.executionContextCreated', ({ context: c }) => {
+      if (c.auxData?.type === 'isolated' && String(c.origin).startsWith('chrome-extension://')) {
+        wrapped.push(cdp.send('Runtime.evaluate', { expression: WRAP, contextId: c.id, returnByValue: true })
+          .then((r) => ({ id: c.id, at: Date.now(), result: r.result?.value }), (e) => ({ id: c.id, error: String(e) })));
+      }
+    });
+  }
+  if (profile) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 500 }); await cdp.send('Profiler.start'); }
+  const started = Date.now();
+  await page.goto(srv.url(`${srv.threadPath}?replies=${long.replies}&batch=${long.batch}`), { waitUntil: 'domcontentloaded' });
+  if (withExt) {
+    const until = Date.now() + 10000;
+    while (wrapped.length === 0 && Date.now() < until) await sleep(20);
+    await Promise.all(wrapped);
+  }
+  await page.evaluate(() => window.__benchGo());
+  // Scroll like a reader flicking through: a wheel step every 40 ms until the last page is in.
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline) {
+    const done = await page.evaluate(() => window.__e2e?.longDone === true && window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 5);
+    if (done) break;
+    await page.mouse.wheel(0, 1500);
+    await sleep(40);
+  }
+  const articles = await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"]').length);
+  if (withExt) {
+    const until = Date.now() + 60000;
+    while (Date.now() < until) {
+      const judged = await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length);
+      if (judged >= articles) break;
+      await sleep(100);
+    }
+  }
+  await sleep(500); // let the last frame-timed batch and stats message finish, the same in both runs
+  const wall = Date.now() - started;
+  const hot = profile ? selfTimes((await cdp.send('Profiler.stop')).profile) : null;
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const probe = await page.evaluate(() => ({ insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
+  let msgs = null;
+  let wrapInfo = await Promise.all(wrapped);
+  if (withExt) {
+    for (const w of wrapInfo) {
+      const r = await cdp.send('Runtime.evaluate', { expression: 'globalThis.__benchMsgs || null', contextId: w.id, returnByValue: true }).catch(() => null);
+      if (r?.result?.value) msgs = r.result.value;
+    }
+  }
+  log?.(`  ${withExt ? 'on ' : 'off'}: ${articles} articles in ${wall} ms wall, TaskDuration ${(metrics.TaskDuration * 1000).toFixed(0)} ms`);
+  return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot };
+}
+
+/** Self time (ms) by function and script of a CDP CPU profile, the largest first. */
+function selfTimes(prof, top = 15) {
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const acc = new Map();
+  prof.samples.forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    if (!f) return;
+    const where = f.url ? `${f.url.replace(/^.*\/\/[^/]+\//, '')}:${f.lineNumber + 1}` : '';
+    const k = `${f.functionName || '(anonymous)'} ${where}`.trim();
+    acc.set(k, (acc.get(k) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...acc].filter(([k]) => k !== '(idle)' && k !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([fn, ms]) => ({ fn, ms: Math.round(ms * 10) / 10 }));
+}
+
+/** The key -> post ids of the long thread (root twice: root and its self-reply). */
+function postsByKey(thread) {
+  const byKey = new Map();
+  const visit = (n) => {
+    if (Array.isArray(n)) { n.forEach(visit); return; }
+    if (n === null || typeof n !== 'object') return;
+    if (n.__typename === 'Tweet' && n.rest_id && n.core?.user_results?.result?.rest_id) {
+      const k = `x:${n.core.user_results.result.rest_id}`;
+      if (!byKey.has(k)) byKey.set(k, []);
+      byKey.get(k).push(n.rest_id);
+    }
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(thread.pages);
+  return byKey;
+}
+
+async function coldStart({ context, page, cdp, extId, log, samples = 5 }) {
+  // A score round trip from the content script's world, as the annotator sends it.
+  const ctxs = [];
+  const found = new Promise((resolve) => {
+    cdp.on('Runtime.executionContextCreated', ({ context: c }) => { if (c.auxData?.type === 'isolated' && String(c.origin).startsWith('chrome-extension://')) { ctxs.push(c.id); resolve(); } });
+  });
+  await cdp.send('Runtime.disable');
+  await cdp.send('Runtime.enable'); // replays the existing contexts
+  await Promise.race([found, sleep(3000)]);
+  const contextId = ctxs[ctxs.length - 1];
+  const ROUND_TRIP = `(async () => {
+    const t = performance.now();
+    const r = await chrome.runtime.sendMessage({ type: 'content->bg:score', accounts: [{ key: 'x:1', platform: 'x', id: '1', screen_name: 'bench_probe', created_at: '2020-01-01T00:00:00Z', followers_count: 3, friends_count: 400, statuses_count: 20 }] });
+    return { ms: performance.now() - t, ok: Array.isArray(r && r.verdicts) };
+  })()`;
+  const roundTrip = async () => (await cdp.send('Runtime.evaluate', { expression: ROUND_TRIP, contextId, awaitPromise: true, returnByValue: true })).result.value;
+  const ext = await context.newPage();
+  await ext.goto(`chrome-extension://${extId}/options/options.html`).catch(() => {});
+  const extCdp = await context.newCDPSession(ext);
+  await extCdp.send('ServiceWorker.enable');
+  const cold = [];
+  const warm = [];
+  let verified = 0;
+  for (let i = 0; i < samples; i += 1) {
+    const before = context.serviceWorkers().find((w) => w.url().includes(extId));
+    await before?.evaluate(() => { self.__benchAlive = true; }).catch(() => {});
+    await extCdp.send('ServiceWorker.stopAllWorkers');
+    await sleep(300);
+    const c = await roundTrip();
+    const w = await roundTrip();
+    const after = context.serviceWorkers().find((x) => x.url().includes(extId));
+    const alive = await after?.evaluate(() => self.__benchAlive === true).catch(() => null);
+    if (alive === false) verified += 1;
+    if (c?.ok) cold.push(c.ms);
+    if (w?.ok) warm.push(w.ms);
+  }
+  await ext.close();
+  log?.(`  cold SW first score: ${cold.map((x) => x.toFixed(0)).join(', ')} ms (warm ${warm.map((x) => x.toFixed(1)).join(', ')}); restarted ${verified}/${samples}`);
+  return { cold, warm, verified, samples };
+}
+
+async function swHeap(context, extId) {
+  const browserSession = await context.browser()?.newBrowserCDPSession?.();
+  if (!browserSession) return null;
+  const { targetInfos } = await browserSession.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`));
+  if (!sw) return null;
+  const s = await targetSession(browserSession, sw.targetId);
+  try {
+    await s.send('HeapProfiler.enable');
+    await s.send('HeapProfiler.collectGarbage');
+    return await s.send('Runtime.getHeapUsage');
+  } finally { await s.detach(); }
+}
+
+export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, log = console.error } = {}) {
+  const extDir = extensionDir('chrome');
+  const srv = await startServer();
+  const long = { replies, batch };
+  const thread = srv.longThread(long);
+  const out = { replies, batch, posts: thread.posts };
+  try {
+    // Without the extension.
+    {
+      const b = await launch(srv, null);
+      try {
+        const r = await runPage({ context: b.context, srv, long, withExt: false, log });
+        out.off = summarize(r);
+      } finally { await b.close(); }
+    }
+    // With it.
+    const b = await launch(srv, extDir);
+    try {
+      const worker = b.context.serviceWorkers()[0] ?? await b.context.waitForEvent('serviceworker', { timeout: 10000 });
+      const extId = new URL(worker.url()).host;
+      await worker.evaluate(() => {
+        self.__benchCount = {};
+        chrome.runtime.onMessage.addListener((m) => { const t = m && m.type; self.__benchCount[t] = (self.__benchCount[t] ?? 0) + 1; });
+      });
+      const r = await runPage({ context: b.context, srv, long, withExt: true, log, profile });
+      out.on = summarize(r);
+      out.sw_messages = await worker.evaluate(() => self.__benchCount).catch(() => null);
+      out.sw_heap = await swHeap(b.context, extId).catch((e) => ({ error: String(e) }));
+      // Latencies.
+      const ins = r.probe.insertedAt;
+      const ver = r.probe.verdictAt;
+      const lat = Object.keys(ins).filter((id) => ver[id] !== undefined).map((id) => ver[id] - ins[id]);
+      out.judged = lat.length;
+      out.dom_to_badge = { median: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: quantile(lat, 1) };
+      if (r.msgs) {
+        const byKey = postsByKey(thread);
+        const replyAt = {};
+        const score = r.msgs.filter((m) => m.type === 'content->bg:score');
+        for (const m of score) for (const k of m.keys) for (const id of byKey.get(k) ?? []) replyAt[id] ??= m.reply;
+        const after = Object.keys(replyAt).filter((id) => ver[id] !== undefined && replyAt[id] !== undefined).map((id) => ver[id] - replyAt[id]);
+        out.reply_to_badge = { median: quantile(after, 0.5), p95: quantile(after, 0.95), max: quantile(after, 1), n: after.length };
+        const rt = score.filter((m) => m.reply !== undefined).map((m) => m.reply - m.sent);
+        out.score_round_trip = { median: quantile(rt, 0.5), p95: quantile(rt, 0.95), max: quantile(rt, 1), n: rt.length };
+        out.cs_messages = { score: score.length, stats: r.msgs.filter((m) => m.type === 'content->bg:stats').length, accounts: score.reduce((n, m) => n + m.keys.length, 0) };
+      }
+      out.wrap = r.wrapInfo;
+      if (r.hot) out.hot = r.hot;
+      if (cold) out.cold_sw = await coldStart({ context: b.context, page: r.page, cdp: r.cdp, extId, log });
+    } finally { await b.close(); }
+  } finally { await srv.close(); }
+  return out;
+}
+
+function summarize(r) {
+  const lt = r.probe.longtasks;
+  return {
+    articles: r.articles,
+    wall_ms: r.wall,
+    task_ms: r.metrics.TaskDuration * 1000,
+    script_ms: r.metrics.ScriptDuration * 1000,
+    layout_ms: (r.metrics.LayoutDuration + r.metrics.RecalcStyleDuration) * 1000,
+    js_heap_used: r.metrics.JSHeapUsedSize,
+    heap_after_gc: r.heap.usedSize,
+    longtasks: lt.length,
+    longtask_max_ms: lt.length ? Math.max(...lt.map((t) => t.duration)) : 0,
+    longtask_total_ms: lt.reduce((n, t) => n + t.duration, 0),
+    page_errors: r.probe.errors,
+    violations: r.probe.violations,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
+  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), cold: !process.argv.includes('--no-cold') });
+  console.log(JSON.stringify(r, null, 2));
+}

@@ -1,0 +1,102 @@
+// The built wasm core under Node: instantiation, score_batch throughput and clustering.
+//   node tests/bench/wasm-node.mjs [--wasm-dir target/wasm-out] [--accounts 100000] [--json]
+// Loads the `--target web` glue with initSync({module: bytes}), as the background does with
+// init(), and feeds it the real-account test cases (tests/model/cases.jsonl) in batches of 100.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO } from '../e2e/lib/extension.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/** Accounts in the extension's normalized shape, from the model's real-account test cases. */
+export function sampleAccounts() {
+  return readFileSync(join(REPO, 'tests/model/cases.jsonl'), 'utf8').split('\n')
+    .filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return null; } }).filter(Boolean);
+}
+
+/** 2,000 posts of a reply thread: 1,400 distinct texts, and 30 campaigns of 20 near-identical posts. */
+export function samplePosts(n = 2000) {
+  const words = 'the a of to in and is it for on that this with was as at be by not are from or have an they which one you were all we her she there would their will when who him been has more if no out do so can what up said about into than them only other new some could time these two may then first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(' ');
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const sentence = (k) => Array.from({ length: k }, () => words[Math.floor(rnd() * words.length)]).join(' ');
+  const posts = [];
+  const campaigns = Array.from({ length: 30 }, (_, c) => `${sentence(14)} #tag${c} #other${c % 7}`);
+  for (let i = 0; i < n; i += 1) {
+    const campaign = i % 10 < 3 && posts.length < n ? campaigns[i % 30] : null;
+    posts.push({
+      post_id: String(1_800_000_000_000_000_000n + BigInt(i)),
+      account_key: `x:${9_000_000 + i}`,
+      text: campaign ? `${campaign}${i % 3 === 0 ? '!' : ''}` : sentence(8 + (i % 20)),
+      created_at: new Date(Date.UTC(2026, 0, 1) + i * 5000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    });
+  }
+  return posts;
+}
+
+export async function runWasmNode({ wasmDir = join(REPO, 'target/wasm-out'), accounts = 100_000, batch = 100, posts = 2000 } = {}) {
+  const dir = resolve(wasmDir);
+  const glue = await import(pathToFileURL(join(dir, 'botlens.js')).href);
+  const bytes = readFileSync(join(dir, 'botlens_bg.wasm'));
+  const t0 = performance.now();
+  const module = new WebAssembly.Module(bytes);
+  const t1 = performance.now();
+  glue.initSync({ module });
+  const t2 = performance.now();
+  const out = { wasm_bytes: bytes.length, compile_ms: t1 - t0, instantiate_ms: t2 - t1 };
+
+  const cases = sampleAccounts();
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const batches = [];
+  for (let i = 0; i < Math.ceil(accounts / batch); i += 1) {
+    batches.push({ now_ms: now, accounts: Array.from({ length: batch }, (_, j) => cases[(i * batch + j) % cases.length]) });
+  }
+  for (let i = 0; i < 50; i += 1) glue.score_batch(batches[i % batches.length]); // warm-up
+  const rates = [];
+  for (let round = 0; round < 3; round += 1) {
+    const s = performance.now();
+    let n = 0;
+    for (const b of batches) {
+      const v = glue.score_batch(b);
+      n += v.length;
+    }
+    rates.push(n / ((performance.now() - s) / 1000));
+  }
+  out.score_accounts_per_s = median(rates);
+  out.score_batch_ms = (batch / out.score_accounts_per_s) * 1000;
+  out.score_rounds = rates;
+
+  if (typeof glue.cluster_posts === 'function') {
+    const list = samplePosts(posts);
+    glue.cluster_posts(list.slice(0, 200)); // warm-up
+    const one = [];
+    for (let r = 0; r < 5; r += 1) {
+      const s = performance.now();
+      const res = glue.cluster_posts(list);
+      one.push(performance.now() - s);
+      out.cluster_marked = Array.isArray(res) ? res.length : null;
+    }
+    out.cluster_posts_ms = median(one);
+    out.cluster_posts_n = posts;
+  }
+  if (typeof glue.Coordinator === 'function') {
+    const list = samplePosts(posts);
+    const runs = [];
+    for (let r = 0; r < 5; r += 1) {
+      const c = new glue.Coordinator();
+      const s = performance.now();
+      for (let i = 0; i < list.length; i += 100) c.add_posts(list.slice(i, i + 100));
+      runs.push(performance.now() - s);
+      c.free?.();
+    }
+    out.coordinator_incremental_ms = median(runs);
+  }
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
+  const r = await runWasmNode({ wasmDir: arg('--wasm-dir', undefined), accounts: Number(arg('--accounts', 100000)) });
+  console.log(JSON.stringify(r, null, 2));
+}
