@@ -6,7 +6,7 @@
 // toolbar badge, and registers the Mastodon content scripts for the instances the user enabled
 // (optional host permissions granted at runtime; `scripting.registerContentScripts`). It never
 // throws out of a handler: errors become `{error}` replies.
-import init, { score_batch as scoreBatch, model_info as modelInfo } from './wasm/botlens.js';
+import init, { score_batch as scoreBatch, model_info as modelInfo, Coordinator } from './wasm/botlens.js';
 import { api } from './lib/browser.js';
 
 const MAX_BATCH = 500;
@@ -35,6 +35,37 @@ async function score(accounts) {
   const verdicts = plain(scoreBatch({ now_ms: Date.now(), accounts: clean }));
   if (!Array.isArray(verdicts) || verdicts.length !== clean.length) throw new Error('core returned a bad batch');
   return { verdicts, model: plain(modelInfo()) };
+}
+
+// Coordination (docs/COORDINATION.md): one wasm Coordinator per tab and frame, kept while the
+// content script adds posts, replaced on its `reset` (page load, another thread), dropped when the
+// tab closes. Held in memory only: after a service-worker restart the map is empty, the reply's
+// new `session` tells the content script, and it sends its posts again.
+const coords = new Map(); // `${tabId}:${frameId}` -> { coord, session }
+let coordSessions = 0;
+const coordKey = (sender) => `${sender.tab.id}:${sender.frameId ?? 0}`;
+
+function dropCoord(key) {
+  const entry = coords.get(key);
+  coords.delete(key);
+  try { entry?.coord.free(); } catch { /* already gone */ }
+}
+
+async function coordinate(msg, sender) {
+  if (typeof sender.tab?.id !== 'number') throw new Error('no tab');
+  if (!Array.isArray(msg.posts) || msg.posts.length > MAX_BATCH) throw new Error('bad batch');
+  await ensureCore();
+  const key = coordKey(sender);
+  if (msg.reset === true) dropCoord(key);
+  let entry = coords.get(key);
+  if (!entry) {
+    coordSessions += 1;
+    entry = { coord: new Coordinator(), session: `${Date.now().toString(36)}-${coordSessions}` };
+    coords.set(key, entry);
+  }
+  const posts = msg.posts.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p));
+  const updates = plain(entry.coord.add_posts(posts));
+  return { updates: Array.isArray(updates) ? updates : [], session: entry.session };
 }
 
 // Per-tab counts: storage.session survives a service-worker restart (Chrome 102+, Firefox 115+);
@@ -77,6 +108,12 @@ async function handle(msg, sender) {
   switch (msg.type) {
     case 'content->bg:score':
       return score(msg.accounts);
+    case 'content->bg:coord':
+      return coordinate(msg, sender);
+    case 'content->bg:coord-reset':
+      if (typeof tabId !== 'number') throw new Error('no tab');
+      dropCoord(coordKey(sender));
+      return { ok: true };
     case 'content->bg:stats':
       if (typeof tabId !== 'number') throw new Error('no tab');
       await setStats(tabId, count(msg.checked), count(msg.flagged));
@@ -104,6 +141,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 
 api.tabs.onRemoved.addListener((tabId) => {
   memoryStats.delete(tabId);
+  for (const key of [...coords.keys()]) if (key.startsWith(`${tabId}:`)) dropCoord(key);
   api.storage.session?.remove(statsKey(tabId)).catch(() => {});
 });
 

@@ -1,5 +1,5 @@
 // X (x.com, twitter.com) adapter: the ONE place that maps X's user objects to the normalized
-// Account of docs/CONTRACTS.md. Pure functions, no DOM, no browser API, so Node tests import it.
+// Account of docs/CONTRACTS.md, and X's tweet objects to the coordination Post. Pure functions, no DOM, no browser API, so Node tests import it.
 // It knows X's JSON and nothing about scoring or the UI.
 //
 // X has shipped three user layouts (all handled, field by field, newest first):
@@ -111,6 +111,55 @@ export function normalizeXUser(raw) {
   return acc;
 }
 
+// ---- Posts for the coordination detector (docs/COORDINATION.md, Post) ----
+// A tweet's visible text is `legacy.full_text`, or for a long post ("note tweet") the full text
+// of `note_tweet.note_tweet_results.result` (full_text is then cut at 280 characters), with that
+// note's own entities. Hashtags come in order without '#', links as their expanded targets.
+const MAX_POST_TEXT = 2000;
+const MAX_ENTITIES = 32;
+const MAX_ENTITY_TEXT = 1000;
+
+function entityList(list, field) {
+  if (!Array.isArray(list)) return [];
+  const out = [];
+  for (const item of list.slice(0, MAX_ENTITIES)) {
+    const v = pick(item, field);
+    if (typeof v === 'string' && v.length > 0 && v.length <= MAX_ENTITY_TEXT) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Maps one tweet object (a GraphQL `Tweet`, or what the MAIN-world tap forwards of it: the same
+ * paths, pruned) to the coordination Post of docs/COORDINATION.md, or null without a valid
+ * tweet id and author id. Wrong-typed fields are dropped.
+ */
+export function normalizeXTweet(raw) {
+  if (!isObj(raw) || (raw.__typename !== undefined && raw.__typename !== 'Tweet')) return null;
+  const postId = idOf(raw.rest_id);
+  const user = pick(raw, 'core', 'user_results', 'result');
+  const userId = isXUser(user) ? idOf(user.rest_id) : undefined;
+  if (!postId || !userId) return null;
+  const legacy = isObj(raw.legacy) ? raw.legacy : {};
+  const note = pick(raw, 'note_tweet', 'note_tweet_results', 'result');
+  const noteText = isObj(note) && typeof note.text === 'string' && note.text.length > 0 ? note.text : undefined;
+  const fullText = typeof legacy.full_text === 'string' ? legacy.full_text : undefined;
+  const entities = noteText !== undefined ? note.entity_set : legacy.entities;
+  const post = {
+    post_id: postId,
+    account_key: `x:${userId}`,
+    text: (noteText ?? fullText)?.slice(0, MAX_POST_TEXT),
+    created_at: toIsoDate(legacy.created_at),
+    hashtags: entityList(pick(entities, 'hashtags'), 'text'),
+    urls: entityList(pick(entities, 'urls'), 'expanded_url'),
+    account_created_at: toIsoDate(first(pick(user, 'core', 'created_at'), pick(user, 'legacy', 'created_at'))),
+  };
+  for (const k of Object.keys(post)) {
+    if (post[k] === undefined || (Array.isArray(post[k]) && post[k].length === 0)) delete post[k];
+  }
+  return post;
+}
+
 /** The tweet -> author link of one tweet object, or null (tombstones, unavailable authors). */
 function tweetLink(obj) {
   if (obj.__typename !== undefined && obj.__typename !== 'Tweet') return null;
@@ -136,6 +185,7 @@ function tweetLink(obj) {
 export function extractFromGraphQL(input, { maxNodes = 500000 } = {}) {
   const users = new Map();
   const tweets = new Map();
+  const posts = new Map();
   let root = input;
   if (typeof input === 'string') root = parseLenient(input);
   const stack = [root];
@@ -152,6 +202,8 @@ export function extractFromGraphQL(input, { maxNodes = 500000 } = {}) {
       } else if (typeof node.rest_id === 'string' && isObj(node.core)) {
         const link = tweetLink(node);
         if (link && !tweets.has(link.tweet_id)) tweets.set(link.tweet_id, link);
+        const post = link ? normalizeXTweet(node) : null;
+        if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
       }
       const values = Array.isArray(node) ? node : Object.values(node);
       for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
@@ -159,7 +211,7 @@ export function extractFromGraphQL(input, { maxNodes = 500000 } = {}) {
       // A hostile getter or proxy: skip this node, keep the rest.
     }
   }
-  return { users: [...users.values()], tweets: [...tweets.values()] };
+  return { users: [...users.values()], tweets: [...tweets.values()], posts: [...posts.values()] };
 }
 
 /**

@@ -3,7 +3,7 @@
 // content/x-tap-main.js). Everything else is the site-agnostic lib/annotator.js. The event detail
 // comes from the page's world, so it is untrusted: it is parsed and size-checked here, and every
 // field is type-checked again by the adapter (it only ever becomes account facts).
-import { normalizeXUser } from '../adapters/x.js';
+import { normalizeXTweet, normalizeXUser } from '../adapters/x.js';
 
 const EVENT = 'botlens:x-users';
 const READY_EVENT = 'botlens:x-ready';
@@ -59,13 +59,41 @@ export function parseTapDetail(detail) {
     if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string'
       && ID_RE.test(t[0]) && ID_RE.test(t[1])) links.push({ post_id: t[0], key: `x:${t[1]}` });
   }
-  return { accounts, links };
+  // Posts for the coordination detector (optional: an older tap sends none).
+  const posts = [];
+  if (Array.isArray(p.posts) && p.posts.length <= MAX_TWEETS) {
+    for (const raw of p.posts) {
+      const post = normalizeXTweet(raw);
+      if (post) posts.push(post);
+    }
+  }
+  return { accounts, links, posts };
+}
+
+/**
+ * The post's text from the DOM, for posts whose text the page's JSON did not carry (a
+ * server-rendered post): `[data-testid="tweetText"]` of the post itself, not of a quoted one.
+ * Emoji drawn as images are missing from it; the detector drops emoji anyway.
+ */
+export function postText(root) {
+  for (const el of root.querySelectorAll('[data-testid="tweetText"]')) {
+    if (el.closest('article') === root) return el.textContent.slice(0, 2000);
+  }
+  return null;
+}
+
+/** The page a coordination detector covers: a thread (status id) or any other path. */
+export function scopeOf(loc) {
+  const m = STATUS_PATH_RE.exec(loc?.pathname ?? '');
+  return m ? `status:${m[2]}` : `path:${loc?.pathname ?? ''}`;
 }
 
 export const xSite = {
   id: 'x',
   postSelector: 'article[data-testid="tweet"]',
   readPost,
+  postText,
+  scopeOf,
   handleKey: (handle) => `x:${handle.toLowerCase()}`,
   subscribe(onData, doc = document) {
     const listener = (e) => {

@@ -2,7 +2,8 @@
 // module: MAIN-world content scripts cannot import). Why here: X's web app receives full user
 // objects in its GraphQL JSON, and only the page's own world sees those responses. It wraps
 // XMLHttpRequest and fetch, reads the JSON of X's timeline/user operations, and forwards ONLY
-// whitelisted raw user fields plus tweet -> author links to the isolated content script through a
+// whitelisted raw user fields, tweet -> author links and, per tweet, its text, hashtags, expanded
+// links and the author's created_at (for the coordination detector) to the isolated content script through a
 // namespaced DOM event (`botlens:x-users`, detail = JSON string). It never alters a request or a
 // response, keeps the wrapped functions' `this`, arguments and return values, and swallows every
 // error of its own. The mapping to Account lives in extension/adapters/x.js; the field list
@@ -37,6 +38,10 @@
   // Objects whose mere presence means something: an empty label block = "no automated label".
   const PRESENCE_FIELDS = ['affiliates_highlighted_label'];
   const MAX_STRING = 1000;
+  // Per tweet, for the coordination detector: its text, hashtags and expanded links (paths of X's
+  // Tweet object, pruned; adapters/x.js normalizeXTweet reads the same paths).
+  const MAX_TEXT = 2000;
+  const MAX_ENTITIES = 32;
   const MAX_USERS = 2000;
   const MAX_NODES = 500000;
   const BUFFER = 30;
@@ -69,9 +74,46 @@
     return out;
   }
 
+  const str = (v, max) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+  function entities(src) {
+    const out = {};
+    for (const [k, field] of [['hashtags', 'text'], ['urls', 'expanded_url']]) {
+      const list = isObj(src) && Array.isArray(src[k]) ? src[k] : [];
+      const items = [];
+      for (const e of list.slice(0, MAX_ENTITIES)) {
+        const v = isObj(e) ? e[field] : undefined;
+        if (typeof v === 'string' && v.length <= MAX_STRING) items.push({ [field]: v });
+      }
+      if (items.length > 0) out[k] = items;
+    }
+    return out;
+  }
+
+  function pruneTweet(node, user) {
+    const legacy = isObj(node.legacy) ? node.legacy : {};
+    const created = str(user?.core?.created_at, 100) ?? str(user?.legacy?.created_at, 100);
+    const out = {
+      __typename: 'Tweet',
+      rest_id: node.rest_id,
+      core: { user_results: { result: { __typename: 'User', rest_id: user.rest_id, ...(created ? { core: { created_at: created } } : {}) } } },
+      legacy: { entities: entities(legacy.entities) },
+    };
+    const full = str(legacy.full_text, MAX_TEXT);
+    if (full !== undefined) out.legacy.full_text = full;
+    const at = str(legacy.created_at, 100);
+    if (at !== undefined) out.legacy.created_at = at;
+    const note = node.note_tweet?.note_tweet_results?.result;
+    const noteText = str(note?.text, MAX_TEXT);
+    if (noteText !== undefined) {
+      out.note_tweet = { note_tweet_results: { result: { text: noteText, entity_set: entities(note.entity_set) } } };
+    }
+    return out;
+  }
+
   function collect(json) {
     const users = new Map();
     const tweets = [];
+    const posts = [];
     const stack = [json];
     let seen = 0;
     while (stack.length > 0 && seen < MAX_NODES && users.size < MAX_USERS) {
@@ -80,12 +122,16 @@
       if (node.__typename === 'User' && typeof node.rest_id === 'string') {
         users.set(node.rest_id, pruneUser(node));
       } else if (node.__typename === 'Tweet' && typeof node.rest_id === 'string') {
-        const uid = node.core?.user_results?.result?.rest_id;
-        if (typeof uid === 'string') tweets.push([node.rest_id, uid]);
+        const user = node.core?.user_results?.result;
+        const uid = user?.rest_id;
+        if (typeof uid === 'string') {
+          tweets.push([node.rest_id, uid]);
+          if (posts.length < MAX_USERS * 5) posts.push(pruneTweet(node, user));
+        }
       }
       for (const v of Object.values(node)) if (isObj(v)) stack.push(v);
     }
-    return { users: [...users.values()], tweets };
+    return { users: [...users.values()], tweets, posts };
   }
 
   function emit(detail) {
@@ -95,9 +141,9 @@
   function handle(op, json) {
     try {
       if (!isObj(json)) return;
-      const { users, tweets } = collect(json);
+      const { users, tweets, posts } = collect(json);
       if (users.length === 0) return;
-      const detail = JSON.stringify({ v: 1, op, users, tweets });
+      const detail = JSON.stringify({ v: 1, op, users, tweets, posts });
       buffered.push(detail);
       if (buffered.length > BUFFER) buffered.shift();
       emit(detail);

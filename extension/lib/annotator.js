@@ -14,8 +14,9 @@ import { classify } from './classify.js';
 import { SETTINGS_KEY, loadSettings, migrateSettings, overrideFor, updateSettings, withOverride } from './settings.js';
 import { BADGE_TAG, createBadge, updateBadge } from '../ui/badge.js';
 import { COLLAPSE_TAG, createCollapseBar } from '../ui/collapse.js';
+import { createCoordination } from './coordination.js';
 
-const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner'];
+const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner', 'data-botlens-coordinated', 'data-botlens-highlight'];
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
 
@@ -50,6 +51,8 @@ export function startAnnotator({ site, api, doc = document }) {
   let model = null;
   let dead = false;
   let lastStats = '';
+  // Coordination traces (lib/coordination.js): a separate signal, never part of the verdict.
+  const coord = createCoordination({ api, alive: () => alive(), onChange: () => { fullScan = true; schedule(); } });
 
   const alive = () => { try { return !dead && Boolean(api.runtime?.id); } catch { return false; } };
   const enabled = () => settings !== null && settings.sites[site.id] !== false;
@@ -68,6 +71,7 @@ export function startAnnotator({ site, api, doc = document }) {
     if (!enabled()) { pending.clear(); return; }
     const roots = new Set();
     const sel = site.postSelector;
+    if (typeof site.scopeOf === 'function' && coord.setScope(site.scopeOf(doc.location))) fullScan = true;
     if (fullScan) { for (const r of doc.querySelectorAll(sel)) roots.add(r); fullScan = false; }
     for (const node of pending) {
       if (!node.isConnected || node.nodeType !== 1) continue;
@@ -82,6 +86,7 @@ export function startAnnotator({ site, api, doc = document }) {
       try { annotate(root, now); } catch { /* one odd post must not stop the rest */ }
     }
     requestScores();
+    coord.flush();
     sendStats();
   }
 
@@ -115,6 +120,10 @@ export function startAnnotator({ site, api, doc = document }) {
     setAttr(root, 'data-botlens-self-declared', selfDeclared ? 'true' : null);
     const score = verdict?.score;
     setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
+    const postText = typeof site.postText === 'function' ? () => site.postText(root) : () => null;
+    coord.seen(info.postId, info.handle, userKey, postText, acc);
+    const coordination = coord.viewOf(info.postId, info.handle);
+    setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
     const view = {
       key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
       name: acc?.name ?? info.name ?? '', handle: acc?.screen_name ?? info.handle ?? '',
@@ -124,6 +133,7 @@ export function startAnnotator({ site, api, doc = document }) {
       verified: verdict?.verified ?? acc?.verified ?? null,
       override,
       selfDeclared,
+      coordination,
     };
     if (info.anchor) updateBadge(ensureBadge(root, info.anchor), view);
     applyAction(root, cls, info);
@@ -142,7 +152,7 @@ export function startAnnotator({ site, api, doc = document }) {
       else b.remove();
     }
     if (!keep) {
-      keep = createBadge(doc, onDecision);
+      keep = createBadge(doc, onDecision, onCoordination);
       keep.setAttribute('data-botlens-owner', owner);
       anchor.append(keep);
     }
@@ -214,8 +224,9 @@ export function startAnnotator({ site, api, doc = document }) {
     schedule();
   }
 
-  function onData({ accounts: list, links }) {
+  function onData({ accounts: list, links, posts }) {
     if (dead) return;
+    coord.addPosts(posts);
     for (const acc of list) {
       accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
       const handle = typeof site.handleOf === 'function' ? site.handleOf(acc) : acc.screen_name;
@@ -242,6 +253,38 @@ export function startAnnotator({ site, api, doc = document }) {
       .catch(() => {}); // storage.onChanged re-renders on success; on failure nothing changed
   }
 
+  /** A coordination line of a card was activated: highlight the group's posts, move to the next one. */
+  function onCoordination(view, code) {
+    const postId = view.coordination?.postId;
+    if (!postId) return;
+    const rootById = new Map();
+    for (const root of doc.querySelectorAll(site.postSelector)) {
+      const id = site.readPost(root)?.postId;
+      if (id && !rootById.has(id)) rootById.set(id, root);
+    }
+    const step = coord.nextMember(postId, code, rootById);
+    if (!step) return;
+    for (const el of doc.querySelectorAll('[data-botlens-highlight]')) unhighlight(el);
+    for (const id of step.members) highlight(rootById.get(id), id === step.next ? 'current' : 'member');
+    const target = rootById.get(step.next);
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.scrollIntoView({ block: 'center' });
+    target.focus({ preventScroll: true });
+  }
+
+  function highlight(root, how) {
+    root.setAttribute('data-botlens-highlight', how);
+    root.style.setProperty('outline', how === 'current' ? '3px solid #6a3d9a' : '2px dashed #6a3d9a');
+    root.style.setProperty('outline-offset', '-3px');
+  }
+
+  function unhighlight(root) {
+    if (!root.hasAttribute('data-botlens-highlight')) return;
+    root.removeAttribute('data-botlens-highlight');
+    root.style.removeProperty('outline');
+    root.style.removeProperty('outline-offset');
+  }
+
   function onStorage(changes, area) {
     if (area !== 'local' || !changes[SETTINGS_KEY] || dead) return;
     settings = migrateSettings(changes[SETTINGS_KEY].newValue);
@@ -256,6 +299,7 @@ export function startAnnotator({ site, api, doc = document }) {
     for (const root of doc.querySelectorAll('[data-botlens-owner]')) {
       if (!mine(root)) continue;
       undoAction(root);
+      unhighlight(root);
       for (const a of ATTRS) root.removeAttribute(a);
     }
     bars.clear();

@@ -1,6 +1,7 @@
 // The badge's stylesheet, put in its shadow root. Colour-blind-safe: each state differs in shape
 // (filled diamond / hollow circle / dotted circle) and text, not only in colour; the orange and
-// blue are apart for all common colour-vision types.
+// blue are apart for all common colour-vision types. The coordination mark is a square-cornered
+// box with "≡" and a number, in purple (dark, apart from the orange and the blue in lightness).
 export const BADGE_CSS = `
 :host { all: initial; display: inline-flex; align-items: center; vertical-align: middle;
   margin-inline-start: 4px; position: relative; line-height: 1; }
@@ -12,6 +13,16 @@ export const BADGE_CSS = `
   font-size: 10px; }
 .mark[data-verdict="clear"] { width: 12px; min-width: 12px; height: 12px; border: 2px solid #1d5fbf; opacity: .7; }
 .mark[data-verdict="unknown"] { width: 12px; min-width: 12px; height: 12px; border: 2px dotted #767676; }
+.coord { box-sizing: border-box; display: inline-flex; align-items: center; height: 16px; margin-inline-start: 3px;
+  padding: 0 4px; border: 2px solid #6a3d9a; border-radius: 0; background: #f3ecfa; color: #4a2370;
+  font: 700 10px/1 system-ui, sans-serif; cursor: pointer; }
+.coord[hidden] { display: none; }
+.coord-reasons { padding-inline-start: 0; list-style: none; }
+.coord-reasons li { margin: 2px 0; padding: 4px 6px; border-inline-start: 3px solid #6a3d9a; background: #f6f1fb;
+  cursor: pointer; }
+.coord-reasons li:hover { background: #ece1f7; }
+.coord-reasons li:focus-visible { outline: 2px solid #1d5fbf; outline-offset: 1px; }
+.coord-others { display: block; color: #444; font-size: 12px; overflow-wrap: anywhere; }
 .card { position: fixed; z-index: 2147483647; box-sizing: border-box; width: 300px; max-width: calc(100vw - 16px);
   padding: 12px 14px; border: 1px solid #8a8a8a; border-radius: 10px; background: #fff; color: #161616;
   box-shadow: 0 6px 24px rgba(0,0,0,.25); font: 13px/1.4 system-ui, sans-serif; text-align: start;

@@ -3,7 +3,7 @@
 // leak. Chrome's isolated worlds have no `customElements` (it is null there), so the element is
 // never "defined": it is a plain element with a valid custom-element name, which is enough for
 // attachShadow(). All page-derived text goes in through textContent only.
-import { describeFact, describeReason, t } from '../lib/i18n.js';
+import { describeFact, describeReason, formatValue, t } from '../lib/i18n.js';
 import { BADGE_CSS } from './badge-style.js';
 
 export const BADGE_TAG = 'botlens-badge';
@@ -23,9 +23,10 @@ function el(doc, tag, props = {}, ...children) {
 
 /**
  * Creates a badge. `onDecision(view, decision)` is called with 'allow', 'flag' or null (return to
- * automatic) when the user presses one of the card's actions.
+ * automatic) when the user presses one of the card's actions; `onCoordination(view, code)` when
+ * the user activates a coordination line of the card (click, Enter or Space).
  */
-export function createBadge(doc, onDecision) {
+export function createBadge(doc, onDecision, onCoordination) {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: 'open' });
   const style = el(doc, 'style');
@@ -33,8 +34,13 @@ export function createBadge(doc, onDecision) {
   const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card', 'aria-describedby': 'summary' });
   const glyph = el(doc, 'span', { class: 'glyph', 'aria-hidden': 'true' });
   mark.append(glyph);
+  // The coordination mark: its own shape (a square with "≡" and the group size), colour and
+  // words, beside the bot mark and independent of it.
+  const coordMark = el(doc, 'span', { class: 'coord', 'aria-hidden': 'true', hidden: '' });
   const parts = {
-    mark, glyph,
+    mark, glyph, coordMark,
+    coordTitle: el(doc, 'h3', { text: t('card_coordination'), hidden: '' }),
+    coord: el(doc, 'ul', { class: 'coord-reasons' }),
     name: el(doc, 'span', { class: 'name' }),
     handle: el(doc, 'span', { class: 'handle' }),
     summary: el(doc, 'p', { class: 'summary', id: 'summary' }),
@@ -49,11 +55,11 @@ export function createBadge(doc, onDecision) {
   };
   const card = el(doc, 'div', { class: 'card', id: 'card', role: 'dialog', hidden: '' },
     el(doc, 'div', { class: 'who' }, parts.name, parts.handle), parts.summary,
-    parts.reasonsTitle, parts.reasons, parts.factsTitle, parts.facts, parts.note,
+    parts.coordTitle, parts.coord, parts.reasonsTitle, parts.reasons, parts.factsTitle, parts.facts, parts.note,
     el(doc, 'div', { class: 'actions' }, parts.allow, parts.flag, parts.reset));
   parts.card = card;
-  root.append(style, mark, card);
-  const s = { view: null, parts, onDecision, closeTimer: 0 };
+  root.append(style, mark, coordMark, card);
+  const s = { view: null, parts, onDecision, onCoordination, closeTimer: 0 };
   state.set(host, s);
 
   const open = () => { clearTimeout(s.closeTimer); openCard(host); };
@@ -62,6 +68,19 @@ export function createBadge(doc, onDecision) {
   mark.addEventListener('focus', open);
   card.addEventListener('mouseenter', open);
   mark.addEventListener('mouseleave', closeSoon);
+  coordMark.addEventListener('mouseenter', open);
+  coordMark.addEventListener('mouseleave', closeSoon);
+  coordMark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
+  const activate = (e) => {
+    const line = e.target.closest?.('[data-coord-line]');
+    if (line && s.view) s.onCoordination?.(s.view, line.getAttribute('data-reason'));
+  };
+  parts.coord.addEventListener('click', activate);
+  parts.coord.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    activate(e);
+  });
   card.addEventListener('mouseleave', closeSoon);
   mark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
   root.addEventListener('focusout', (e) => { if (!root.contains(e.relatedTarget)) closeSoon(); });
@@ -100,6 +119,21 @@ function closeCard(host) {
   s.parts.mark.setAttribute('aria-expanded', 'false');
 }
 
+/** "Same text as 3 other accounts in this thread" (value = accounts in the group, this one included). */
+export function describeCoordination(r) {
+  const others = formatValue(Math.max(0, (Number(r.value) || 0) - 1));
+  return t(`reason_${r.code}`, [others, r.detail ?? '', formatValue(r.value)]) || `${r.code}: ${formatValue(r.value)}`;
+}
+
+function coordLine(doc, r) {
+  const line = el(doc, 'li', { 'data-reason': r.code, 'data-coord-line': '', role: 'button', tabindex: '0', title: t('coord_activate') },
+    el(doc, 'span', { class: 'coord-text', text: describeCoordination(r) }));
+  if (r.others.length > 0) {
+    line.append(el(doc, 'span', { class: 'coord-others', text: r.others.map((h) => `@${h}`).join(' \u00b7 ') }));
+  }
+  return line;
+}
+
 function fillList(list, items, describe, attr) {
   const doc = list.ownerDocument;
   list.replaceChildren(...items.map((item) => el(doc, 'li', { [attr]: String(item.code), text: describe(item) })));
@@ -127,7 +161,16 @@ export function updateBadge(host, view) {
   p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
     : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
   const level = view.selfDeclared ? t('level_self_declared') : t(LEVEL_TEXT[view.verdict]);
-  p.mark.setAttribute('aria-label', t('mark_label', [level]));
+  const coord = view.coordination ?? null;
+  const coordReasons = Array.isArray(coord?.reasons) ? coord.reasons : [];
+  p.coordMark.hidden = !coord;
+  p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
+  if (coord) host.setAttribute('data-coordinated', String(coord.size));
+  else host.removeAttribute('data-coordinated');
+  p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
+    : t('mark_label', [level]));
+  p.coordTitle.hidden = coordReasons.length === 0;
+  p.coord.replaceChildren(...coordReasons.map((r) => coordLine(host.ownerDocument, r)));
   p.name.textContent = view.name ?? '';
   p.handle.textContent = view.handle ? `@${view.handle}` : '';
   p.summary.textContent = pct === null ? level : t('card_summary', [level, String(pct)]);

@@ -14,6 +14,7 @@ import { fixtureProblems } from './lib/model-view.mjs';
 import { snapshot, cardState, postLook } from './lib/probes.mjs';
 import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { chromeIdFromKey, extensionDir, optionsPath, readManifest, REPO } from './lib/extension.mjs';
+import { coordCard, coordProblems, coordSnapshot, focusedPost } from './lib/coordination.mjs';
 
 const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
 const T = { settle: 15000, ui: 5000 };
@@ -88,6 +89,52 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
     assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
     assert.equal(s.articles.length, postCount);
+  });
+
+  it('marks the planted coordinated cluster, not the short replies, and moves between its posts', async () => {
+    const c = srv.thread.coordination;
+    const verdicts = new Map(srv.thread.posts.map((p) => [p.id, p.account.expect]));
+    const want = { ...c, verdicts };
+    const s = await until(() => page.evaluate(coordSnapshot), (x) => coordProblems(x, want).length === 0,
+      { timeout: T.settle, what: 'coordination marks' }).catch((e) => { e.message += `\n${coordProblems(e.last ?? [], want).join('\n')}`; throw e; });
+    // A member with a low bot score keeps its verdict and still shows the coordination mark.
+    const low = s.find((a) => c.members.includes(a.id) && verdicts.get(a.id) === 'clear');
+    assert.ok(low && low.verdict === 'clear' && low.markShown, 'a low-score member with verdict clear and the mark');
+    const bot = s.find((a) => c.members.includes(a.id) && a.verdict === 'flagged');
+    assert.ok(bot, 'a flagged member');
+    assert.notEqual(bot.markColor, bot.botMarkColor, 'coordination mark has its own colour');
+
+    // The card: the near_duplicate_text line with the wording and the other accounts.
+    const [start, second, third] = c.members;
+    const handleOf = new Map(srv.thread.posts.map((p) => [p.id, p.account.screen_name]));
+    const badge = page.locator(`article[data-testid="tweet"]:has(a[href$="/status/${start}"]) botlens-badge`);
+    await badge.locator('.mark').hover();
+    const card = await until(() => run(page, coordCard, start), (x) => x.lines.some((l) => l.code === 'near_duplicate_text'),
+      { timeout: T.ui, what: 'card with the near_duplicate_text line' });
+    const line = card.lines.find((l) => l.code === 'near_duplicate_text');
+    assert.equal(line.text, `Same text as ${c.size - 1} other accounts in this thread`);
+    for (const id of c.members.filter((id) => id !== start)) assert.ok(line.others.includes(`@${handleOf.get(id)}`), `lists @${handleOf.get(id)}: ${line.others}`);
+    assert.ok(!line.others.includes(`@${handleOf.get(start)}`), 'lists the post\'s own account');
+
+    // Click: highlights the cluster and moves focus to the next member, scrolled into view.
+    await badge.locator('[data-reason="near_duplicate_text"]').click();
+    const f1 = await until(() => run(page, focusedPost), (x) => x.id === second, { timeout: T.ui, what: `focus on the next member ${second}` });
+    assert.ok(f1.inView && f1.highlight === 'current' && f1.outline !== 'none', JSON.stringify(f1));
+    const lit = (await page.evaluate(coordSnapshot)).filter((a) => a.highlight);
+    assert.deepEqual(lit.map((a) => a.id).sort(), [...c.members].sort(), 'the cluster\'s posts are highlighted');
+
+    // Keyboard: Tab from that post into its badge and to the line, Enter: on to the next member.
+    await page.mouse.move(1, 1);
+    let state;
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      state = await run(page, coordCard, second);
+      if (state.lineFocused) break;
+    }
+    assert.ok(state.lineFocused, 'Tab never reached the coordination line');
+    await page.keyboard.press('Enter');
+    const f2 = await until(() => run(page, focusedPost), (x) => x.id === third, { timeout: T.ui, what: `focus on the member after ${second}` });
+    assert.ok(f2.inView, 'next member scrolled into view');
   });
 
   it('keeps exactly one badge per post when the page re-renders', async () => {
@@ -202,6 +249,13 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     const s = await waitSettled(srv.thread.firstBatchCount, 'judged on twitter.com');
     assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
     assert.deepEqual(pageProblems(s), []);
+  });
+
+  it('starts coordination over on a new page (first batch only: 3 members)', async () => {
+    const c = srv.thread.coordination;
+    await until(() => page.evaluate(coordSnapshot), (x) => coordProblems(x, { members: c.firstBatchMembers, size: c.firstBatchMembers.length, shortIds: c.shortIds }).length === 0,
+      { timeout: T.settle, what: 'coordination of the first batch' })
+      .catch((e) => { e.message += `\n${coordProblems(e.last ?? [], { members: c.firstBatchMembers, size: c.firstBatchMembers.length }).join('\n')}`; throw e; });
   });
 
   it('raised no error, no CSP violation, and talked to no other host', async () => {

@@ -125,7 +125,7 @@ test('malformed response: wrong types dropped, valid parts kept, no throw', () =
 
 test('garbage input never throws', () => {
   for (const input of [null, undefined, 42, 'nope', '{"data":', '[[[[', '{"a":"\\', {}, [], { data: null }]) {
-    assert.deepEqual(extractFromGraphQL(input), { users: [], tweets: [] }, String(input));
+    assert.deepEqual(extractFromGraphQL(input), { users: [], tweets: [], posts: [] }, String(input));
   }
   const hostile = { data: { get boom() { throw new Error('x'); } } };
   assert.doesNotThrow(() => extractFromGraphQL(hostile));

@@ -49,10 +49,16 @@ test('XHR: a TweetDetail response becomes one event with whitelisted fields only
   const payload = JSON.parse(events[0].detail);
   assert.equal(payload.op, 'TweetDetail');
   const text = events[0].detail;
-  for (const leaked of ['full_text', 'dm_permissions', 'relationship_perspectives', 'edit_control', 'County office', 'Same here']) {
+  // Post texts now leave (for the coordination detector), nothing else of the tweet does.
+  for (const leaked of ['dm_permissions', 'relationship_perspectives', 'edit_control', 'County office', 'favorite_count', 'display_text_range', 'conversation_id_str', 'views']) {
     assert.equal(text.includes(leaked), false, `${leaked} must not leave the page's world`);
   }
   assert.equal(payload.users.length, 5);
+  assert.equal(payload.posts.length, 5);
+  for (const p of payload.posts) {
+    assert.deepEqual(Object.keys(p).sort(), ['__typename', 'core', 'legacy', 'rest_id']);
+    assert.deepEqual(Object.keys(p.legacy).sort(), ['created_at', 'entities', 'full_text']);
+  }
 });
 
 test('whitelist loses nothing the adapter maps, for every layout', () => {
@@ -67,6 +73,8 @@ test('whitelist loses nothing the adapter maps, for every layout', () => {
     assert.deepEqual(sort(viaTap.accounts), sort(direct.users), name);
     const links = direct.tweets.map((t) => ({ post_id: t.tweet_id, key: `x:${t.user_id}` }));
     assert.deepEqual(viaTap.links.sort((a, b) => a.post_id.localeCompare(b.post_id)), links.sort((a, b) => a.post_id.localeCompare(b.post_id)), name);
+    const byId = (a) => [...a].sort((x, y) => x.post_id.localeCompare(y.post_id));
+    assert.deepEqual(byId(viaTap.posts), byId(direct.posts), `${name}: posts`);
   }
 });
 

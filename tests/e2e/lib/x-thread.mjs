@@ -19,17 +19,39 @@ export const TWEET_DETAIL_QUERY_ID = 'nBS-WpgA6ZG0CyNHD517JQ';
 const FIRST_BATCH = 13;
 const TWITTER_EPOCH = 1288834974657n;
 
-// Neutral texts, shared by bots and humans alike: verdicts must not depend on words.
+// Neutral texts, shared by bots and humans alike: verdicts must not depend on words. All of them
+// too short for the coordination detector's information rule (docs/COORDINATION.md: >= 6 tokens
+// and >= 25 letters/digits), so repeating them never forms a cluster.
 const TEXTS = [
   'Thanks for sharing this.',
-  'Interesting, I had not seen this before.',
-  'Where can I read more about it?',
+  'Interesting.',
+  'Source?',
   'Good point.',
   'Saving this for later.',
-  'Is there a longer version somewhere?',
+  'Any link?',
   'Same here.',
   'Following this thread.',
 ];
+
+// Coordination (docs/COORDINATION.md). A planted cluster: four different accounts (by reply
+// index; two humans with a low bot score among them, one in the second batch so the cluster
+// grows from 3 to 4 as more posts load) reply with near-identical text: an emoji added,
+// punctuation and case changed, a word swapped. A pseudo-cluster of short common replies from
+// many accounts, which must not be marked. One long reply that copies nobody.
+export const PLANTED_TEXTS = new Map([
+  [0, 'This new policy will double our energy bills next winter, share before they delete it!'],
+  [3, 'This new policy will double our energy bills next winter \u{1F621} share before they delete it'],
+  [6, 'this new policy will DOUBLE our energy bills next winter. Share before they delete it!!'],
+  [15, 'This new policy will triple our energy bills next winter, share before they delete it'],
+]);
+export const SHORT_TEXTS = ['Thank you!', 'lol', 'This.', '\u{1F4AF}'];
+const UNIQUE_TEXTS = new Map([
+  [10, 'I read the full report last night and the methods section answers most of these questions.'],
+]);
+/** The text of reply `i` (k = its index among the non-planted replies). */
+function replyText(i, k) {
+  return PLANTED_TEXTS.get(i) ?? UNIQUE_TEXTS.get(i) ?? (k % 3 === 2 ? TEXTS[k % TEXTS.length] : SHORT_TEXTS[k % SHORT_TEXTS.length]);
+}
 
 export function loadFixture(path = FIXTURE_PATH) {
   return JSON.parse(readFileSync(path, 'utf8'));
@@ -141,9 +163,11 @@ export function buildThread(fixture, nowMs = Date.now()) {
   const rootMs = nowMs - 3 * 3600e3;
   const root = { id: snowflake(rootMs, 1), author: fixture.root, createdMs: rootMs };
   const rootRef = { ...fixture.root, tweetId: root.id };
+  let plain = 0;
   const replies = fixture.replies.map((author, i) => {
     const ms = rootMs + (i + 1) * 317e3;
-    return { id: snowflake(ms, 100 + i), author, createdMs: ms, text: TEXTS[i % TEXTS.length] };
+    const text = replyText(i, PLANTED_TEXTS.has(i) || UNIQUE_TEXTS.has(i) ? -1 : plain++);
+    return { id: snowflake(ms, 100 + i), author, createdMs: ms, text };
   });
   // The root author answers the first reply inside its conversation module (same account twice).
   const selfReplyMs = replies[0].createdMs + 60e3;
@@ -236,5 +260,13 @@ export function buildThread(fixture, nowMs = Date.now()) {
   ];
   // Posts rendered before "Show more replies" is clicked (all but the second batch).
   const firstBatchCount = posts.length - second.length;
-  return { root, replies, selfReply, domOnly, tombstoneId, cursorValue, batch1, batch2, posts, firstBatchCount };
+  // The planted cluster: its posts (distinct accounts) and, per batch, the size expected.
+  const plantedIds = replies.filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.id);
+  const coordination = {
+    members: plantedIds,
+    size: new Set(replies.filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.author.id)).size,
+    firstBatchMembers: replies.slice(0, FIRST_BATCH).filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.id),
+    shortIds: replies.filter((r) => SHORT_TEXTS.includes(r.text)).map((r) => r.id),
+  };
+  return { root, replies, selfReply, domOnly, tombstoneId, cursorValue, batch1, batch2, posts, firstBatchCount, coordination };
 }

@@ -1,0 +1,164 @@
+// Coordination traces (docs/COORDINATION.md) on the content side: which posts of this page go to
+// the background's per-tab Coordinator, and what it answered. Used by lib/annotator.js.
+//
+// - A post is sent once it is on the page (the annotator saw its root), with the text the page's
+//   JSON gave (site adapter) or, for a post the JSON did not carry, the site's DOM text
+//   (`site.postText(root)`). Batched: at most one message in flight, at most 500 posts each.
+// - One detector per "scope" (`site.scopeOf(location)`: on X the thread's status id): moving to
+//   another thread in the same tab starts over (`reset: true`), so "in this thread" stays true.
+//   A new content script (page load, reload) also starts with `reset: true`.
+// - The background answers with its detector's `session`; a different one than ours without our
+//   asking for a reset means it lost its state (service-worker restart): every post of the scope
+//   is sent again (the new detector rebuilds the same clusters).
+const MAX_SEND = 500;
+const MAX_POSTS = 50000;
+const MAX_LISTED = 20;
+const RECOVERIES = 3; // at most this many full re-sends per scope (a background that keeps losing state)
+
+export function createCoordination({ api, onChange, alive }) {
+  const fromJson = new Map(); // post id -> Post from the page's JSON
+  const sent = new Map(); // post id -> Post sent in this scope
+  const queue = new Map(); // post id -> Post for the next message
+  const state = new Map(); // post id -> PostCoordination (coordinated posts only)
+  const handles = new Map(); // post id -> author handle as the page shows it
+  const lastJump = new Map(); // group -> post id last moved to
+  let scope = null;
+  let reset = true;
+  let session = null;
+  let busy = false;
+  let recoveries = 0;
+
+  function addPosts(list) {
+    if (!Array.isArray(list)) return;
+    for (const p of list) {
+      if (p && typeof p.post_id === 'string' && !fromJson.has(p.post_id) && fromJson.size < MAX_POSTS) fromJson.set(p.post_id, p);
+    }
+  }
+
+  /** Starts over when the page moved to another thread; true when it did. */
+  function setScope(next) {
+    if (next === scope) return false;
+    const had = scope !== null;
+    scope = next;
+    if (!had) return false;
+    reset = true;
+    session = null;
+    recoveries = 0;
+    sent.clear();
+    queue.clear();
+    lastJump.clear();
+    const changed = state.size > 0;
+    state.clear();
+    return changed;
+  }
+
+  /**
+   * A post root is on the page: queue its post once. `key` is the author's account key (from the
+   * JSON, else the handle key), `readText` the DOM fallback, `account` the author's Account.
+   */
+  function seen(postId, handle, key, readText, account) {
+    if (!postId || sent.has(postId) || queue.has(postId) || sent.size + queue.size >= MAX_POSTS) return;
+    if (handle) handles.set(postId, handle);
+    let post = fromJson.get(postId);
+    if (!post) {
+      if (!key) return;
+      const text = readText();
+      if (typeof text !== 'string' || text.trim() === '') return;
+      post = { post_id: postId, account_key: key, text };
+    }
+    if (!post.account_created_at && typeof account?.created_at === 'string') post = { ...post, account_created_at: account.created_at };
+    queue.set(postId, post);
+  }
+
+  function apply(updates) {
+    if (!Array.isArray(updates)) return false;
+    let changed = false;
+    for (const u of updates) {
+      if (!u || typeof u.post_id !== 'string') continue;
+      const on = typeof u.cluster_id === 'string' && Array.isArray(u.reasons) && u.reasons.length > 0
+        && Number.isSafeInteger(u.cluster_size) && u.cluster_size > 0;
+      if (on) state.set(u.post_id, u);
+      else if (!state.delete(u.post_id)) continue;
+      changed = true;
+    }
+    return changed;
+  }
+
+  async function flush() {
+    if (busy || queue.size === 0 || !alive()) return;
+    busy = true;
+    const batch = [];
+    for (const [id, post] of queue) {
+      batch.push(post);
+      queue.delete(id);
+      sent.set(id, post);
+      if (batch.length >= MAX_SEND) break;
+    }
+    const asked = { type: 'content->bg:coord', posts: batch, reset, session };
+    const myScope = scope;
+    reset = false;
+    let reply;
+    try {
+      reply = await api.runtime.sendMessage(asked);
+    } catch {
+      reply = null;
+    }
+    busy = false;
+    if (myScope !== scope) { onChange(); return; } // moved on meanwhile: the answer is stale
+    if (!reply || reply.error) { if (queue.size > 0) flush(); return; } // these posts stay unmarked
+    if (typeof reply.session === 'string' && reply.session !== session) {
+      const lost = !asked.reset && session !== null;
+      session = reply.session;
+      if (lost && recoveries < RECOVERIES) {
+        recoveries += 1;
+        for (const [id, post] of sent) if (!batch.includes(post)) queue.set(id, post);
+        for (const id of queue.keys()) sent.delete(id);
+      }
+    }
+    if (apply(reply.updates)) onChange();
+    if (queue.size > 0) flush();
+  }
+
+  /** What the badge shows for a post: null, or {size, postId, reasons: [{code, value, detail, group, others}]}. */
+  function viewOf(postId, ownHandle) {
+    const c = postId ? state.get(postId) : null;
+    if (!c) return null;
+    const reasons = c.reasons.filter((r) => r && typeof r.code === 'string').map((r) => {
+      const others = [];
+      const own = (ownHandle ?? handles.get(postId) ?? '').toLowerCase();
+      for (const id of Array.isArray(r.members) ? r.members : []) {
+        const h = handles.get(id);
+        if (!h || h.toLowerCase() === own || others.some((o) => o.toLowerCase() === h.toLowerCase())) continue;
+        others.push(h);
+        if (others.length >= MAX_LISTED) break;
+      }
+      return { code: r.code, value: Number(r.value) || 0, detail: typeof r.detail === 'string' ? r.detail : '', group: String(r.group ?? ''), others };
+    });
+    return { size: c.cluster_size, postId, reasons };
+  }
+
+  /**
+   * The next member (post id) to move to from `postId`'s card for reason `code`, among those
+   * `present` on the page (in page order): after the one moved to last for that group, else
+   * after the post itself. Returns {members, next} or null.
+   */
+  function nextMember(postId, code, present) {
+    const c = state.get(postId);
+    const r = c?.reasons.find((x) => x.code === code) ?? c?.reasons[0];
+    if (!r || !Array.isArray(r.members)) return null;
+    const members = r.members.filter((id) => present.has(id));
+    if (members.length === 0) return null;
+    const from = members.includes(lastJump.get(r.group)) ? lastJump.get(r.group) : postId;
+    let i = members.indexOf(from);
+    let next = members[(i + 1) % members.length];
+    if (next === postId && from === postId && members.length > 1) { i += 1; next = members[(i + 1) % members.length]; }
+    lastJump.set(r.group, next);
+    return { members, next };
+  }
+
+  return {
+    addPosts, setScope, seen, flush, viewOf, nextMember,
+    get: (postId) => state.get(postId) ?? null,
+    clear() { state.clear(); sent.clear(); queue.clear(); },
+  };
+}
