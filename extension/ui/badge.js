@@ -73,7 +73,9 @@ export function createBadge(doc, onDecision, onCoordination) {
   coordMark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
   const activate = (e) => {
     const line = e.target.closest?.('[data-coord-line]');
-    if (line && s.view) s.onCoordination?.(s.view, line.getAttribute('data-reason'));
+    if (!line || !s.view) return;
+    closeCard(host); // focus moves to another post: this card's job is done
+    s.onCoordination?.(s.view, line.getAttribute('data-reason'));
   };
   parts.coord.addEventListener('click', activate);
   parts.coord.addEventListener('keydown', (e) => {

@@ -118,7 +118,7 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
 
     // Click: highlights the cluster and moves focus to the next member, scrolled into view.
     await badge.locator('[data-reason="near_duplicate_text"]').click();
-    const f1 = await until(() => run(page, focusedPost), (x) => x.id === second, { timeout: T.ui, what: `focus on the next member ${second}` });
+    const f1 = await until(() => run(page, focusedPost), (x) => x.id === second && x.openCards === 0, { timeout: T.ui, what: `focus on the next member ${second}, card closed` });
     assert.ok(f1.inView && f1.highlight === 'current' && f1.outline !== 'none', JSON.stringify(f1));
     const lit = (await page.evaluate(coordSnapshot)).filter((a) => a.highlight);
     assert.deepEqual(lit.map((a) => a.id).sort(), [...c.members].sort(), 'the cluster\'s posts are highlighted');
@@ -133,7 +133,7 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     }
     assert.ok(state.lineFocused, 'Tab never reached the coordination line');
     await page.keyboard.press('Enter');
-    const f2 = await until(() => run(page, focusedPost), (x) => x.id === third, { timeout: T.ui, what: `focus on the member after ${second}` });
+    const f2 = await until(() => run(page, focusedPost), (x) => x.id === third && x.openCards === 0, { timeout: T.ui, what: `focus on the member after ${second}, cards closed` });
     assert.ok(f2.inView, 'next member scrolled into view');
   });
 

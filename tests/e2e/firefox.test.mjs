@@ -19,6 +19,7 @@ import { Session, startGeckodriver } from './lib/webdriver.mjs';
 import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { startServer } from './server.mjs';
 import { fixtureProblems } from './lib/model-view.mjs';
+import { coordCard, coordLineRect, coordProblems, coordSnapshot, focusedPost } from './lib/coordination.mjs';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
 const T = { settle: 20000, ui: 6000 };
@@ -124,6 +125,53 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     assert.equal(s.articles.length, postCount);
   });
 
+  it('marks the planted coordinated cluster, not the short replies, and moves between its posts', async () => {
+    const c = srv.thread.coordination;
+    const verdicts = new Map(srv.thread.posts.map((p) => [p.id, p.account.expect]));
+    const want = { ...c, verdicts };
+    const s = await until(() => exec(coordSnapshot), (x) => coordProblems(x, want).length === 0,
+      { timeout: T.settle, what: 'coordination marks' }).catch((e) => { e.message += `\n${coordProblems(e.last ?? [], want).join('\n')}`; throw e; });
+    const low = s.find((a) => c.members.includes(a.id) && verdicts.get(a.id) === 'clear');
+    assert.ok(low && low.verdict === 'clear' && low.markShown, 'a low-score member with verdict clear and the mark');
+    const bot = s.find((a) => c.members.includes(a.id) && a.verdict === 'flagged');
+    assert.ok(bot, 'a flagged member');
+    assert.notEqual(bot.markColor, bot.botMarkColor, 'coordination mark has its own colour');
+
+    const [start, second, third] = c.members;
+    const handleOf = new Map(srv.thread.posts.map((p) => [p.id, p.account.screen_name]));
+    await hoverBadge(start);
+    const cardNow = await until(() => exec(coordCard, start), (x) => x.lines.some((l) => l.code === 'near_duplicate_text'),
+      { timeout: T.ui, what: 'card with the near_duplicate_text line' });
+    const line = cardNow.lines.find((l) => l.code === 'near_duplicate_text');
+    assert.equal(line.text, `Same text as ${c.size - 1} other accounts in this thread`);
+    for (const id of c.members.filter((id) => id !== start)) assert.ok(line.others.includes(`@${handleOf.get(id)}`), `lists @${handleOf.get(id)}: ${line.others}`);
+    assert.ok(!line.others.includes(`@${handleOf.get(start)}`), 'lists the post\'s own account');
+
+    // A real click on the line (pointer moves from the mark into the card, then presses).
+    const r = await exec(coordLineRect, start);
+    assert.ok(r && r.w > 0, 'coordination line has no size');
+    await wd.actions([{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
+      { type: 'pointerMove', duration: 0, origin: 'viewport', x: r.x, y: r.y },
+      { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }]);
+    const f1 = await until(() => exec(focusedPost), (x) => x.id === second && x.openCards === 0, { timeout: T.ui, what: `focus on the next member ${second}, card closed` });
+    assert.ok(f1.inView && f1.highlight === 'current' && f1.outline !== 'none', JSON.stringify(f1));
+    const lit = (await exec(coordSnapshot)).filter((a) => a.highlight);
+    assert.deepEqual(lit.map((a) => a.id).sort(), [...c.members].sort(), 'the cluster\'s posts are highlighted');
+
+    // Keyboard: Tab into that post's badge and on to the line, Enter: on to the next member.
+    await wd.moveTo(1, 1);
+    let state;
+    for (let i = 0; i < 12; i++) {
+      await wd.keys(TAB);
+      state = await exec(coordCard, second);
+      if (state.lineFocused) break;
+    }
+    assert.ok(state.lineFocused, 'Tab never reached the coordination line');
+    await wd.keys('\uE007'); // Enter
+    const f2 = await until(() => exec(focusedPost), (x) => x.id === third && x.openCards === 0, { timeout: T.ui, what: `focus on the member after ${second}, cards closed` });
+    assert.ok(f2.inView, 'next member scrolled into view');
+  });
+
   it('keeps exactly one badge per post when the page re-renders', async () => {
     for (const testid of ['e2e-rerender', 'e2e-rerender-inner', 'e2e-rerender']) {
       await wd.click(await wd.find(`[data-testid="${testid}"]`));
@@ -217,6 +265,12 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     await wd.click(await wd.find('[data-testid="e2e-show-more"]'));
     const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch after reload' });
     assert.deepEqual(verdictProblems(s, srv.thread, { allowed }), []);
+  });
+
+  it('rebuilds the coordination marks after the reload', async () => {
+    const c = srv.thread.coordination;
+    await until(() => exec(coordSnapshot), (x) => coordProblems(x, c).length === 0, { timeout: T.settle, what: 'coordination after reload' })
+      .catch((e) => { e.message += `\n${coordProblems(e.last ?? [], c).join('\n')}`; throw e; });
   });
 
   it('raised no error, no CSP violation, and talked to no other host', async (t) => {

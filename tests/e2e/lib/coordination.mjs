@@ -64,7 +64,11 @@ export function focusedPost() {
   const r = a?.getBoundingClientRect();
   const inView = !!r && r.bottom > 0 && r.top < window.innerHeight;
   const outline = a ? getComputedStyle(a).outlineStyle : null;
-  return { id, inView, outline, scrollY: Math.round(window.scrollY), highlight: a?.getAttribute('data-botlens-highlight') ?? null };
+  const openCards = [...document.querySelectorAll('botlens-badge')].filter((b) => {
+    const card = b.shadowRoot?.querySelector('.card');
+    return !!card && !card.hidden;
+  }).length;
+  return { id, inView, outline, scrollY: Math.round(window.scrollY), highlight: a?.getAttribute('data-botlens-highlight') ?? null, openCards };
 }
 
 /**
