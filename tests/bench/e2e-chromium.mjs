@@ -129,7 +129,9 @@ async function runPage({ context, srv, long, withExt, log, profile = false }) {
   await page.evaluate(() => window.__benchGo());
   // Scroll like a reader flicking through: a wheel step every 40 ms until the last page is in.
   const deadline = Date.now() + 120000;
+  let lastLog = Date.now();
   while (Date.now() < deadline) {
+    if (Date.now() - lastLog > 10000) { lastLog = Date.now(); log?.(`    scrolling: ${await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"]').length)} articles`); }
     const done = await page.evaluate(() => window.__e2e?.longDone === true && window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 5);
     if (done) break;
     await page.mouse.wheel(0, 1500);
@@ -141,6 +143,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false }) {
     while (Date.now() < until) {
       const judged = await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length);
       if (judged >= articles) break;
+      if (Date.now() - lastLog > 10000) { lastLog = Date.now(); log?.(`    waiting for verdicts: ${judged}/${articles}`); }
       await sleep(100);
     }
   }
@@ -251,8 +254,7 @@ async function swHeap(context, extId) {
   } finally { await s.detach(); }
 }
 
-export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, log = console.error } = {}) {
-  const extDir = extensionDir('chrome');
+export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, extDir = extensionDir('chrome'), log = console.error } = {}) {
   const srv = await startServer();
   const long = { replies, batch };
   const thread = srv.longThread(long);

@@ -8,10 +8,10 @@
 // Needs `./build.sh` output (target/wasm-out, dist/). Exit code: full mode 0 (figures are
 // benchmarks, not tests); --ci 1 when a CI limit is broken.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO } from '../e2e/lib/extension.mjs';
+import { REPO, extensionDir } from '../e2e/lib/extension.mjs';
 import { runWasmNode } from './wasm-node.mjs';
 import { runE2E } from './e2e-chromium.mjs';
 
@@ -57,6 +57,16 @@ const machine = {
 };
 log(`bench (${machine.mode}): ${machine.nproc} cores, ${machine.cpu}, load ${machine.load_start}`);
 
+// Snapshot what is measured: other people may rebuild dist/ while this runs.
+const snap = mkdtempSync(join(tmpdir(), 'botlens-bench-input-'));
+process.on('exit', () => rmSync(snap, { recursive: true, force: true }));
+const SIZE_FILES = { wasm: 'dist/chrome/wasm/botlens_bg.wasm', chrome_zip: 'dist/botlens-chrome.zip', firefox_xpi: 'dist/botlens-firefox.xpi' };
+const snapSizes = Object.fromEntries(Object.entries(SIZE_FILES).map(([k, p]) => [k, existsSync(join(REPO, p)) ? statSync(join(REPO, p)).size : null]));
+cpSync(join(REPO, 'target/wasm-out'), join(snap, 'wasm-out'), { recursive: true });
+const snapExt = join(snap, 'chrome-test');
+if (!flag('--skip-e2e')) cpSync(extensionDir('chrome'), snapExt, { recursive: true });
+machine.dist_mtime = existsSync(join(REPO, 'dist/chrome-test')) ? statSync(join(REPO, 'dist/chrome-test')).mtime.toISOString() : null;
+
 const results = { machine };
 const rows = []; // [figure, value, budget, verdict, loadAtMeasure]
 const ciFailures = [];
@@ -86,7 +96,7 @@ if (!CI && !flag('--skip-native')) {
 // ---- wasm under Node ----
 {
   log(`wasm under Node (load ${load()})`);
-  const w = await runWasmNode({ wasmDir: join(REPO, 'target/wasm-out'), accounts: CI ? 10_000 : 100_000 });
+  const w = await runWasmNode({ wasmDir: join(snap, 'wasm-out'), accounts: CI ? 10_000 : 100_000 });
   results.wasm_node = w;
   row('wasm `score_batch` under Node, accounts/s (batches of 100)', fmt(w.score_accounts_per_s));
   row('wasm compile + instantiate under Node, ms', `${fmt(w.compile_ms, 1)} + ${fmt(w.instantiate_ms, 1)}`);
@@ -96,8 +106,7 @@ if (!CI && !flag('--skip-native')) {
 
 // ---- sizes ----
 {
-  const size = (p) => (existsSync(join(REPO, p)) ? statSync(join(REPO, p)).size : null);
-  const s = { wasm: size('dist/chrome/wasm/botlens_bg.wasm'), chrome_zip: size('dist/botlens-chrome.zip'), firefox_xpi: size('dist/botlens-firefox.xpi') };
+  const s = snapSizes;
   results.sizes = s;
   row('wasm after wasm-opt (`dist/chrome/wasm/botlens_bg.wasm`), bytes', fmt(s.wasm), `< ${fmt(B.wasmBytes)}`, s.wasm !== null && s.wasm < B.wasmBytes);
   row('extension zip (`dist/botlens-chrome.zip`), bytes', fmt(s.chrome_zip), `< ${fmt(B.zipBytes)}`, s.chrome_zip !== null && s.chrome_zip < B.zipBytes);
@@ -110,7 +119,7 @@ if (!CI && !flag('--skip-native')) {
 // ---- end to end in headless Chromium ----
 if (!flag('--skip-e2e')) {
   log(`e2e: headless Chromium, ${REPLIES} replies in pages of ${BATCH} (load ${load()})`);
-  const e = await runE2E({ replies: REPLIES, batch: BATCH, profile: flag('--profile'), log });
+  const e = await runE2E({ replies: REPLIES, batch: BATCH, extDir: snapExt, profile: flag('--profile'), log });
   results.e2e = e;
   const n = e.posts;
   const extraMs = e.on.task_ms - e.off.task_ms;
