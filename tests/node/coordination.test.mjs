@@ -1,0 +1,84 @@
+// The content side of coordination (extension/lib/coordination.js) against a fake background:
+// batching, reset on a new page or thread, re-sending after the background lost its state,
+// updates applied and cleared, moving between members.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createCoordination } from '../../extension/lib/coordination.js';
+
+function fakeBackground() {
+  const bg = { sessions: 0, posts: null, session: null, sent: [] };
+  bg.api = { runtime: { async sendMessage(msg) {
+    bg.sent.push(msg);
+    if (msg.reset || bg.posts === null) { bg.sessions += 1; bg.session = `s${bg.sessions}`; bg.posts = new Map(); }
+    for (const p of msg.posts) if (!bg.posts.has(p.post_id)) bg.posts.set(p.post_id, p);
+    // Everyone posting "same" is one group (the real detector is the wasm; this is its shape).
+    const members = [...bg.posts.values()].filter((p) => p.text === 'same').map((p) => p.post_id);
+    const on = members.length >= 3;
+    const updates = members.map((id) => ({ post_id: id, cluster_id: on ? 't0' : null, cluster_size: on ? members.length : 0,
+      members: on ? members : [], reasons: on ? [{ code: 'near_duplicate_text', value: members.length, group: 't0', members }] : [] }));
+    return { updates, session: bg.session };
+  } } };
+  return bg;
+}
+const tick = () => new Promise((r) => setTimeout(r, 0));
+async function settle(c) { for (let i = 0; i < 10; i++) { await c.flush(); await tick(); } }
+
+test('batches, applies updates, lists the other accounts, resets per thread', async () => {
+  const bg = fakeBackground();
+  let changes = 0;
+  const c = createCoordination({ api: bg.api, alive: () => true, onChange: () => { changes += 1; } });
+  c.setScope('status:1');
+  c.addPosts([{ post_id: '1', account_key: 'x:1', text: 'same' }, { post_id: '2', account_key: 'x:2', text: 'same' }, null, { post_id: 5 }]);
+  c.seen('1', 'alice', 'x:1', () => 'dom', null);
+  c.seen('2', 'bob', 'x:2', () => 'dom', { created_at: '2020-01-01T00:00:00Z' });
+  c.seen('3', 'carol', 'x:carol', () => 'same', null); // not in the JSON: DOM text
+  c.seen('4', 'dave', 'x:dave', () => '  ', null); // no text anywhere: not sent
+  await settle(c);
+  assert.equal(bg.sent.length, 1, 'one message for the batch');
+  assert.equal(bg.sent[0].reset, true);
+  assert.deepEqual(bg.sent[0].posts.map((p) => p.post_id), ['1', '2', '3']);
+  assert.equal(bg.sent[0].posts[1].account_created_at, '2020-01-01T00:00:00Z');
+  assert.equal(bg.sent[0].posts[0].text, 'same', 'JSON text wins over the DOM');
+  assert.ok(changes > 0);
+  const v = c.viewOf('1', 'alice');
+  assert.equal(v.size, 3);
+  assert.deepEqual(v.reasons[0].others, ['bob', 'carol']);
+  c.seen('1', 'alice', 'x:1', () => 'dom', null); // already sent: nothing new
+  await settle(c);
+  assert.equal(bg.sent.length, 1);
+  // Moving between members: after the post itself, then after the one moved to.
+  const present = new Map([['1', 0], ['2', 0], ['3', 0]]);
+  assert.equal(c.nextMember('1', 'near_duplicate_text', present).next, '2');
+  assert.equal(c.nextMember('2', 'near_duplicate_text', present).next, '3');
+  assert.equal(c.nextMember('3', 'near_duplicate_text', present).next, '1');
+  // Another thread: marks go, the next message resets.
+  assert.equal(c.setScope('status:9'), true);
+  assert.equal(c.viewOf('1'), null);
+  c.seen('1', 'alice', 'x:1', () => 'dom', null);
+  await settle(c);
+  assert.equal(bg.sent.at(-1).reset, true);
+});
+
+test('a background that lost its state gets every post again', async () => {
+  const bg = fakeBackground();
+  const c = createCoordination({ api: bg.api, alive: () => true, onChange: () => {} });
+  c.setScope('status:1');
+  for (const id of ['1', '2']) c.seen(id, `h${id}`, `x:${id}`, () => 'same', null);
+  await settle(c);
+  bg.posts = null; // service-worker restart
+  c.seen('3', 'h3', 'x:3', () => 'same', null);
+  await settle(c);
+  assert.equal(bg.sent.length, 3, 'the batch, then all the others again');
+  assert.deepEqual(bg.sent[2].posts.map((p) => p.post_id).sort(), ['1', '2']);
+  assert.equal(c.viewOf('3').size, 3, 'the rebuilt detector found the group');
+});
+
+test('errors leave posts unmarked and never throw', async () => {
+  const c = createCoordination({ api: { runtime: { sendMessage: async () => { throw new Error('gone'); } } }, alive: () => true, onChange: () => {} });
+  c.seen('1', 'a', 'x:1', () => 'same text', null);
+  await assert.doesNotReject(settle(c));
+  assert.equal(c.viewOf('1'), null);
+  const d = createCoordination({ api: { runtime: { sendMessage: async () => ({ error: 'bad batch' }) } }, alive: () => true, onChange: () => {} });
+  d.seen('1', 'a', 'x:1', () => 'same text', null);
+  await assert.doesNotReject(settle(d));
+});
