@@ -33,24 +33,35 @@ const TEXTS = [
   'Following this thread.',
 ];
 
-// Coordination (docs/COORDINATION.md). A planted cluster: four different accounts (by reply
-// index; two humans with a low bot score among them, one in the second batch so the cluster
-// grows from 3 to 4 as more posts load) reply with near-identical text: an emoji added,
-// punctuation and case changed, a word swapped. A pseudo-cluster of short common replies from
-// many accounts, which must not be marked. One long reply that copies nobody.
-export const PLANTED_TEXTS = new Map([
-  [0, 'This new policy will double our energy bills next winter, share before they delete it!'],
-  [3, 'This new policy will double our energy bills next winter \u{1F621} share before they delete it'],
-  [6, 'this new policy will DOUBLE our energy bills next winter. Share before they delete it!!'],
-  [15, 'This new policy will triple our energy bills next winter, share before they delete it'],
-]);
+// Coordination (docs/COORDINATION.md). A planted cluster: four different accounts reply with
+// near-identical text: an emoji added, punctuation and case changed, a word swapped. They are
+// chosen by their expected verdict, not by name, so a re-picked fixture keeps the test's point:
+// two accounts expected clear (a low bot score) and one expected flagged from the first batch, and
+// the first reply of the second batch, so the cluster grows from 3 to 4 as more posts load.
+// A pseudo-cluster of short common replies from many accounts, which must not be marked. One long
+// reply that copies nobody.
+const PLANTED = [
+  'This new policy will double our energy bills next winter, share before they delete it!',
+  'This new policy will double our energy bills next winter \u{1F621} share before they delete it',
+  'this new policy will DOUBLE our energy bills next winter. Share before they delete it!!',
+  'This new policy will triple our energy bills next winter, share before they delete it',
+];
+
+/** Reply index -> planted text for this fixture's replies (see above). */
+export function plantedTexts(replies) {
+  const first = replies.slice(0, FIRST_BATCH).map((a, i) => [a, i]);
+  const clear = first.filter(([a]) => a.expect === 'clear').slice(0, 2).map(([, i]) => i);
+  const flagged = first.filter(([a]) => a.expect === 'flagged').slice(0, 1).map(([, i]) => i);
+  const later = replies.length > FIRST_BATCH ? [FIRST_BATCH] : [];
+  const idx = [...new Set([...clear, ...flagged, ...later])].sort((a, b) => a - b);
+  return new Map(idx.map((i, k) => [i, PLANTED[k]]));
+}
 export const SHORT_TEXTS = ['Thank you!', 'lol', 'This.', '\u{1F4AF}'];
-const UNIQUE_TEXTS = new Map([
-  [10, 'I read the full report last night and the methods section answers most of these questions.'],
-]);
-/** The text of reply `i` (k = its index among the non-planted replies). */
-function replyText(i, k) {
-  return PLANTED_TEXTS.get(i) ?? UNIQUE_TEXTS.get(i) ?? (k % 3 === 2 ? TEXTS[k % TEXTS.length] : SHORT_TEXTS[k % SHORT_TEXTS.length]);
+const UNIQUE_TEXT = 'I read the full report last night and the methods section answers most of these questions.';
+/** The text of a non-planted reply (k = its index among them): one unique long text, else short ones. */
+function replyText(k) {
+  if (k === 7) return UNIQUE_TEXT;
+  return k % 3 === 2 ? TEXTS[k % TEXTS.length] : SHORT_TEXTS[k % SHORT_TEXTS.length];
 }
 
 export function loadFixture(path = FIXTURE_PATH) {
@@ -163,10 +174,11 @@ export function buildThread(fixture, nowMs = Date.now()) {
   const rootMs = nowMs - 3 * 3600e3;
   const root = { id: snowflake(rootMs, 1), author: fixture.root, createdMs: rootMs };
   const rootRef = { ...fixture.root, tweetId: root.id };
+  const planted = plantedTexts(fixture.replies);
   let plain = 0;
   const replies = fixture.replies.map((author, i) => {
     const ms = rootMs + (i + 1) * 317e3;
-    const text = replyText(i, PLANTED_TEXTS.has(i) || UNIQUE_TEXTS.has(i) ? -1 : plain++);
+    const text = planted.get(i) ?? replyText(plain++);
     return { id: snowflake(ms, 100 + i), author, createdMs: ms, text };
   });
   // The root author answers the first reply inside its conversation module (same account twice).
@@ -261,11 +273,11 @@ export function buildThread(fixture, nowMs = Date.now()) {
   // Posts rendered before "Show more replies" is clicked (all but the second batch).
   const firstBatchCount = posts.length - second.length;
   // The planted cluster: its posts (distinct accounts) and, per batch, the size expected.
-  const plantedIds = replies.filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.id);
+  const plantedIds = replies.filter((r, i) => planted.has(i)).map((r) => r.id);
   const coordination = {
     members: plantedIds,
-    size: new Set(replies.filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.author.id)).size,
-    firstBatchMembers: replies.slice(0, FIRST_BATCH).filter((r, i) => PLANTED_TEXTS.has(i)).map((r) => r.id),
+    size: new Set(replies.filter((r, i) => planted.has(i)).map((r) => r.author.id)).size,
+    firstBatchMembers: replies.slice(0, FIRST_BATCH).filter((r, i) => planted.has(i)).map((r) => r.id),
     shortIds: replies.filter((r) => SHORT_TEXTS.includes(r.text)).map((r) => r.id),
   };
   return { root, replies, selfReply, domOnly, tombstoneId, cursorValue, batch1, batch2, posts, firstBatchCount, coordination };
