@@ -146,7 +146,8 @@ if (!flag('--skip-e2e')) {
   }
   const sw = e.sw_messages ?? {};
   const msgs = Object.values(sw).reduce((a, b) => a + b, 0);
-  row('e2e: messages content -> background per 100 posts (score + stats)', `${fmt((msgs / n) * 100, 2)} (${sw['content->bg:score'] ?? 0} score, ${sw['content->bg:stats'] ?? 0} stats)`);
+  const byType = Object.entries(sw).map(([t, c]) => `${c} ${String(t).replace(/^content->bg:/, '')}`).join(', ');
+  row('e2e: messages content -> background per 100 posts (all types)', `${fmt((msgs / n) * 100, 2)} (${byType})`);
   if (e.cs_messages && e.cs_messages.score !== sw['content->bg:score']) log(`note: content-script wrapper saw ${e.cs_messages.score} score messages, the worker ${sw['content->bg:score']} (wrapper installed late?)`);
   // CI: ratios against the extension-off page of the same run.
   ciCheck(`not every post judged (${e.judged}/${e.on.articles})`, e.judged !== e.on.articles);
