@@ -122,3 +122,83 @@ export function extractFromBluesky(input, { maxNodes = 200000 } = {}) {
   }
   return { accounts: [...accounts.values()], links: [...links.values()] };
 }
+
+// ---- Posts for the coordination detector (docs/COORDINATION.md, Post) ----
+// A post view's visible text is `record.text`; hashtags are the record's `#tag` facets (in the
+// order they appear in the text; absent = the core reads them from the text), links the `#link`
+// facets' `uri` and the external embed's `uri` (the text shows links shortened, so the facets
+// are the real targets). Key and post id as for the accounts and links above.
+const MAX_POST_TEXT = 2000;
+const MAX_ENTITIES = 32;
+const MAX_ENTITY_TEXT = 1000;
+const TAG_FEATURE = 'app.bsky.richtext.facet#tag';
+const LINK_FEATURE = 'app.bsky.richtext.facet#link';
+const HTTP_RE = /^https?:\/\/[^\s]{1,1000}$/i;
+
+function pushUnique(list, v) {
+  if (list.length < MAX_ENTITIES && !list.includes(v)) list.push(v);
+}
+
+/**
+ * Maps one post view (`{uri, author, record: {text, createdAt, facets}, embed}`; also what the
+ * MAIN-world tap forwards of it: the same paths, pruned) to the coordination Post, or null when it
+ * is not a post view with a valid uri, author and handle. Wrong-typed fields are dropped.
+ */
+export function normalizeBlueskyPost(raw) {
+  if (!isObj(raw) || !isObj(raw.record)) return null;
+  const link = blueskyPostLink(raw);
+  if (!link) return null;
+  const rec = raw.record;
+  const hashtags = [];
+  const urls = [];
+  if (Array.isArray(rec.facets)) {
+    const start = (f) => (typeof f?.index?.byteStart === 'number' && Number.isFinite(f.index.byteStart) ? f.index.byteStart : Infinity);
+    const facets = rec.facets.slice(0, 256).filter(isObj).map((f, i) => [start(f), i, f]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [, , f] of facets) {
+      if (!Array.isArray(f.features)) continue;
+      for (const feat of f.features.slice(0, 8)) {
+        if (!isObj(feat)) continue;
+        if (feat.$type === TAG_FEATURE && typeof feat.tag === 'string' && feat.tag.length > 0 && feat.tag.length <= MAX_ENTITY_TEXT) pushUnique(hashtags, feat.tag);
+        if (feat.$type === LINK_FEATURE && typeof feat.uri === 'string' && HTTP_RE.test(feat.uri)) pushUnique(urls, feat.uri);
+      }
+    }
+  }
+  // The embed view (external card, or media beside a quoted record), else the record's own embed.
+  for (const ext of [raw.embed?.external, raw.embed?.media?.external, rec.embed?.external, rec.embed?.media?.external]) {
+    if (isObj(ext) && typeof ext.uri === 'string' && HTTP_RE.test(ext.uri)) { pushUnique(urls, ext.uri); break; }
+  }
+  const post = {
+    post_id: link.post_id,
+    account_key: link.key,
+    text: typeof rec.text === 'string' ? rec.text.slice(0, MAX_POST_TEXT) : undefined,
+    created_at: toIsoDate(rec.createdAt),
+    hashtags,
+    urls,
+    account_created_at: toIsoDate(raw.author.createdAt),
+  };
+  for (const k of Object.keys(post)) {
+    if (post[k] === undefined || (Array.isArray(post[k]) && post[k].length === 0)) delete post[k];
+  }
+  return post;
+}
+
+/** Every post view in an XRPC response (the same walk as extractFromBluesky), as Posts. Never throws. */
+export function postsFromBluesky(input, { maxNodes = 200000 } = {}) {
+  const posts = new Map();
+  const stack = [input];
+  let seen = 0;
+  while (stack.length > 0 && seen < maxNodes) {
+    const node = stack.pop();
+    seen += 1;
+    if (!isObj(node)) continue;
+    try {
+      const post = isBlueskyProfile(node) ? null : normalizeBlueskyPost(node);
+      if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
+      const values = Array.isArray(node) ? node : Object.values(node);
+      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
+    } catch {
+      // A hostile getter: skip this node, keep the rest.
+    }
+  }
+  return [...posts.values()];
+}

@@ -134,3 +134,135 @@ export function extractFromMastodon(input, { host, maxNodes = 200000 } = {}) {
   }
   return { accounts: [...accounts.values()], links: [...links.values()] };
 }
+
+// ---- Posts for the coordination detector (docs/COORDINATION.md, Post) ----
+// A status's visible text is its `content`, sanitised HTML. It is turned into text here by a small
+// tokenizer: never parsed into any document (no DOMParser, no innerHTML), so nothing in it can load
+// or run; the contents of script/style-like elements are dropped, images give no text. Hashtags:
+// `tags[].name` in order; links: the content's `<a href>` (not mention or hashtag links: class
+// `mention`/`hashtag`) and the preview card's `url`. A boost's post is the boosted status.
+const MAX_POST_TEXT = 2000;
+const MAX_HTML = 20000;
+const MAX_ENTITIES = 32;
+const MAX_ENTITY_TEXT = 1000;
+const HTTP_RE = /^https?:\/\/[^\s]{1,1000}$/i;
+const TAG_RE = /<(\/?)([A-Za-z][A-Za-z0-9:-]{0,40})((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
+const ATTR_RE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
+const SKIP_CONTENT = new Set(['script', 'style', 'template', 'textarea', 'title', 'noscript', 'iframe', 'object', 'svg', 'math', 'xmp', 'noembed', 'noframes']);
+const BREAKS = new Set(['br', 'p', 'div', 'li', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'tr']);
+
+function decodeEntities(s) {
+  return s.replace(/&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});/g, (m, e) => {
+    if (e[0] !== '#') return ENTITIES[e] ?? m;
+    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '';
+  });
+}
+
+function attrsOf(s) {
+  const out = {};
+  ATTR_RE.lastIndex = 0;
+  for (let m = ATTR_RE.exec(s); m; m = ATTR_RE.exec(s)) {
+    const name = m[1].toLowerCase();
+    if (!(name in out)) out[name] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return out;
+}
+
+/**
+ * The plain text of a status's HTML `content` and the targets of its links (mention and hashtag
+ * links excluded): `{text, links}`. Input cut at 20,000 characters, text at 2,000.
+ */
+export function contentText(html) {
+  if (typeof html !== 'string') return { text: undefined, links: [] };
+  const src = html.slice(0, MAX_HTML);
+  let text = '';
+  const links = [];
+  let i = 0;
+  while (i < src.length && text.length < MAX_POST_TEXT * 2) {
+    const lt = src.indexOf('<', i);
+    const end = lt < 0 ? src.length : lt;
+    if (end > i) text += decodeEntities(src.slice(i, end));
+    if (lt < 0) break;
+    if (src.startsWith('<!--', lt)) { const c = src.indexOf('-->', lt + 4); i = c < 0 ? src.length : c + 3; continue; }
+    if (src[lt + 1] === '!' || src[lt + 1] === '?') { const c = src.indexOf('>', lt); i = c < 0 ? src.length : c + 1; continue; }
+    TAG_RE.lastIndex = lt;
+    const m = TAG_RE.exec(src);
+    if (!m) { text += '<'; i = lt + 1; continue; }
+    i = TAG_RE.lastIndex;
+    const closing = m[1] === '/';
+    const name = m[2].toLowerCase();
+    if (!closing && SKIP_CONTENT.has(name)) {
+      const close = src.toLowerCase().indexOf(`</${name}`, i);
+      const gt = close < 0 ? -1 : src.indexOf('>', close);
+      i = gt < 0 ? src.length : gt + 1;
+      continue;
+    }
+    if (BREAKS.has(name)) text += '\n';
+    if (name === 'a' && !closing && links.length < MAX_ENTITIES) {
+      const a = attrsOf(m[3]);
+      const cls = (a.class ?? '').toLowerCase().split(/\s+/);
+      const href = a.href?.trim();
+      if (href && HTTP_RE.test(href) && !cls.includes('mention') && !cls.includes('hashtag') && !links.includes(href)) links.push(href);
+    }
+  }
+  text = text.replace(/[ \t\r\f\v]+/g, ' ').replace(/ ?\n[\s]*/g, '\n').trim().slice(0, MAX_POST_TEXT);
+  return { text, links };
+}
+
+/**
+ * Maps one status (`{id, account, content, created_at, tags, card, reblog}`; also what the
+ * MAIN-world tap forwards of it: the same paths, pruned) to the coordination Post, or null when it
+ * is not a status with a valid id, author and `content`. A boost maps to the boosted status.
+ */
+export function normalizeMastodonStatus(raw, { host } = {}) {
+  if (!isObj(raw)) return null;
+  if (isObj(raw.reblog)) return normalizeMastodonStatus(raw.reblog, { host });
+  if (typeof raw.content !== 'string') return null;
+  const link = mastodonStatusLink(raw, { host });
+  if (!link) return null;
+  const { text, links } = contentText(raw.content);
+  const hashtags = [];
+  if (Array.isArray(raw.tags)) {
+    for (const t of raw.tags.slice(0, MAX_ENTITIES)) {
+      const name = isObj(t) && typeof t.name === 'string' ? t.name : undefined;
+      if (name && name.length <= MAX_ENTITY_TEXT && !hashtags.includes(name)) hashtags.push(name);
+    }
+  }
+  const card = isObj(raw.card) && typeof raw.card.url === 'string' ? raw.card.url.trim() : undefined;
+  if (card && HTTP_RE.test(card) && !links.includes(card) && links.length < MAX_ENTITIES) links.push(card);
+  const post = {
+    post_id: link.post_id,
+    account_key: link.key,
+    text: text || undefined,
+    created_at: toIsoDate(raw.created_at),
+    hashtags,
+    urls: links,
+    account_created_at: toIsoDate(raw.account.created_at),
+  };
+  for (const k of Object.keys(post)) {
+    if (post[k] === undefined || (Array.isArray(post[k]) && post[k].length === 0)) delete post[k];
+  }
+  return post;
+}
+
+/** Every status in a Mastodon API response (the same walk as extractFromMastodon), as Posts. Never throws. */
+export function postsFromMastodon(input, { host, maxNodes = 200000 } = {}) {
+  const posts = new Map();
+  const stack = [input];
+  let seen = 0;
+  while (stack.length > 0 && seen < maxNodes) {
+    const node = stack.pop();
+    seen += 1;
+    if (!isObj(node)) continue;
+    try {
+      const post = isMastodonAccount(node) ? null : normalizeMastodonStatus(node, { host });
+      if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
+      const values = Array.isArray(node) ? node : Object.values(node);
+      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
+    } catch {
+      // A hostile getter: skip this node, keep the rest.
+    }
+  }
+  return [...posts.values()];
+}

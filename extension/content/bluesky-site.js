@@ -3,7 +3,7 @@
 // `data-testid`: `postThreadItem-by-<handle>` in threads, `feedItem-by-<handle>` in feeds; the
 // author's name and handle link to `/profile/<handle>`, the timestamp to
 // `/profile/<handle>/post/<rkey>`), and how account data arrives (content/social-tap-main.js).
-import { BLUESKY_SCORED, blueskyPostLink, cleanHandle, normalizeBlueskyProfile } from '../adapters/bluesky.js';
+import { BLUESKY_SCORED, blueskyPostLink, cleanHandle, normalizeBlueskyPost, normalizeBlueskyProfile } from '../adapters/bluesky.js';
 import { subscribeSocialTap } from '../lib/tap-events.js';
 
 const ROOT_SELECTOR = '[data-testid^="postThreadItem-by-"], [data-testid^="feedItem-by-"]';
@@ -31,9 +31,9 @@ export function readPost(root) {
   return { postId, handle, name, anchor };
 }
 
-/** The tap's pruned detail -> accounts and post links, through the adapter. */
+/** The tap's pruned detail -> accounts, post links and coordination Posts, through the adapter. */
 export function mapDetail({ accounts, posts }) {
-  const out = { accounts: [], links: [] };
+  const out = { accounts: [], links: [], posts: [] };
   for (const raw of accounts) {
     const acc = normalizeBlueskyProfile(raw);
     if (acc) out.accounts.push(acc);
@@ -41,14 +41,36 @@ export function mapDetail({ accounts, posts }) {
   for (const raw of posts) {
     const link = blueskyPostLink(raw);
     if (link) out.links.push(link);
+    const post = normalizeBlueskyPost(raw);
+    if (post) out.posts.push(post);
   }
   return out;
+}
+
+/** The post's own text from the DOM (`[data-testid="postText"]`), for a post the JSON did not carry. */
+export function postText(root) {
+  for (const el of root.querySelectorAll('[data-testid="postText"]')) {
+    if (el.closest(ROOT_SELECTOR) === root) return el.textContent.slice(0, 2000);
+  }
+  return null;
+}
+
+/** The page a coordination detector covers: a thread (`/profile/<actor>/post/<rkey>`) or any other path. */
+export function scopeOf(loc) {
+  const path = loc?.pathname ?? '';
+  const m = POST_PATH_RE.exec(path);
+  if (!m) return `path:${path}`;
+  let actor = m[1];
+  try { actor = decodeURIComponent(actor); } catch { /* keep it as it is */ }
+  return `post:${actor.toLowerCase()}/${m[2]}`;
 }
 
 export const blueskySite = {
   id: 'bluesky',
   postSelector: ROOT_SELECTOR,
   readPost,
+  postText,
+  scopeOf,
   handleKey: (handle) => `bluesky:${handle.toLowerCase()}`,
   handleOf: (acc) => acc.screen_name,
   // Not scored: the model does no better than chance on Bluesky (adapters/bluesky.js).

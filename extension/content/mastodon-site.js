@@ -4,7 +4,7 @@
 // (`/@acct/<id>`) and `a.status__display-name` (`/@acct`) with `.display-name__html`; the focal
 // post is a `.detailed-status` with `a.detailed-status__display-name`), and how account data
 // arrives (content/social-tap-main.js). Self-declared bots (`bot: true`) get their own mark.
-import { fullAcct, mastodonStatusLink, normalizeMastodonAccount } from '../adapters/mastodon.js';
+import { fullAcct, mastodonStatusLink, normalizeMastodonAccount, normalizeMastodonStatus } from '../adapters/mastodon.js';
 import { subscribeSocialTap } from '../lib/tap-events.js';
 
 const ROOT_SELECTOR = '.status[data-id], .detailed-status';
@@ -37,9 +37,10 @@ export function readPost(root, pageHost = host()) {
   return { postId, handle: acct ?? null, name, anchor };
 }
 
-/** The tap's pruned detail -> accounts and status links, through the adapter. */
+/** The tap's pruned detail -> accounts, status links and coordination Posts, through the adapter. */
 export function mapDetail({ accounts, posts }, pageHost = host()) {
-  const out = { accounts: [], links: [] };
+  const out = { accounts: [], links: [], posts: [] };
+  const postIds = new Set();
   for (const raw of accounts) {
     const acc = normalizeMastodonAccount(raw, { host: pageHost });
     if (acc) out.accounts.push(acc);
@@ -47,14 +48,33 @@ export function mapDetail({ accounts, posts }, pageHost = host()) {
   for (const raw of posts) {
     const link = mastodonStatusLink(raw, { host: pageHost });
     if (link) out.links.push(link);
+    const post = normalizeMastodonStatus(raw, { host: pageHost });
+    if (post && !postIds.has(post.post_id)) { postIds.add(post.post_id); out.posts.push(post); }
   }
   return out;
+}
+
+/** The status's own text from the DOM (`.status__content`), for a status the JSON did not carry. */
+export function postText(root) {
+  for (const el of root.querySelectorAll('.status__content')) {
+    if (el.closest(ROOT_SELECTOR) === root) return el.textContent.slice(0, 2000);
+  }
+  return null;
+}
+
+/** The page a coordination detector covers: a thread (`/@acct/<id>`, also under `/deck`) or any other path. */
+export function scopeOf(loc) {
+  const path = loc?.pathname ?? '';
+  const m = /^(?:\/deck)?\/@[^/?#]{1,330}\/(\d{1,30})(?:[/?#]|$)/.exec(path);
+  return m ? `status:${m[1]}` : `path:${path}`;
 }
 
 export const mastodonSite = {
   id: 'mastodon',
   postSelector: ROOT_SELECTOR,
   readPost,
+  postText,
+  scopeOf,
   handleKey: (acct) => `mastodon:${acct.toLowerCase()}`,
   handleOf: (acc) => acc.key.slice('mastodon:'.length),
   selfDeclares: true,

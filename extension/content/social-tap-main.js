@@ -7,7 +7,10 @@
 // One tap for both sites: a table of per-site URL matchers and whitelists. It wraps
 // XMLHttpRequest and fetch exactly as content/x-tap-main.js does (never alters a request or a
 // response, keeps `this`, arguments and return values, swallows its own errors), walks the JSON,
-// and forwards ONLY whitelisted account fields plus post -> author references, in the site's own
+// and forwards ONLY whitelisted account fields plus post -> author references with the post's
+// text fields for the coordination detector (Bluesky: record.text/createdAt, facets' tag/uri, the
+// external embed's uri, author.createdAt; Mastodon: content as an HTML string, created_at,
+// tags[].name, card.url, account.created_at, reblog.id; every string capped), in the site's own
 // shape, through a namespaced DOM event (`botlens:<site>-data`, detail = JSON string). The
 // mapping to Account lives in extension/adapters/{bluesky,mastodon}.js, which read this pruned
 // shape with the same walk they use on a whole response.
@@ -18,6 +21,16 @@
   const MAX_ITEMS = 2000;
   const MAX_NODES = 300000;
   const BUFFER = 30;
+  const MAX_POST_TEXT = 3000; // Bluesky: 300 graphemes at most
+  const MAX_CONTENT = 10000; // Mastodon: HTML, several times its text
+  const MAX_FACETS = 64;
+  const TEXT_BUDGET = 3 * 1024 * 1024; // post text per response, so a detail stays under the isolated side's 8 MB
+  let textLeft = TEXT_BUDGET;
+  const budget = (s, max) => {
+    const cut = s.slice(0, Math.max(0, Math.min(max, textLeft)));
+    textLeft -= cut.length;
+    return cut;
+  };
 
   const SITES = {
     bluesky: {
@@ -27,7 +40,31 @@
       accountFields: ['did', 'handle', 'displayName', 'avatar', 'banner', 'createdAt', 'description',
         'followersCount', 'followsCount', 'postsCount', 'verification.verifiedStatus'],
       isPost: (n) => typeof n.uri === 'string' && isObj(n.author) && typeof n.author.did === 'string',
-      post: (n) => ({ uri: n.uri.slice(0, MAX_STRING), author: { did: String(n.author.did).slice(0, 300), handle: String(n.author.handle ?? '').slice(0, 300) } }),
+      post: (n) => {
+        const out = { uri: n.uri.slice(0, MAX_STRING), author: { did: String(n.author.did).slice(0, 300), handle: String(n.author.handle ?? '').slice(0, 300) } };
+        if (typeof n.author.createdAt === 'string') out.author.createdAt = n.author.createdAt.slice(0, 40);
+        // A post view's record (not a quoted record's `value`): text, facets (#tag, #link), the external embed.
+        const r = n.record;
+        if (!isObj(r)) return out;
+        out.record = {};
+        if (typeof r.text === 'string') out.record.text = budget(r.text, MAX_POST_TEXT);
+        if (typeof r.createdAt === 'string') out.record.createdAt = r.createdAt.slice(0, 40);
+        if (Array.isArray(r.facets)) {
+          out.record.facets = r.facets.slice(0, MAX_FACETS).filter(isObj).map((f) => ({
+            index: { byteStart: typeof f.index?.byteStart === 'number' ? f.index.byteStart : null },
+            features: (Array.isArray(f.features) ? f.features.slice(0, 4) : []).filter(isObj).map((x) => {
+              const feat = { $type: String(x.$type ?? '').slice(0, 100) };
+              if (typeof x.tag === 'string') feat.tag = x.tag.slice(0, 640);
+              if (typeof x.uri === 'string') feat.uri = x.uri.slice(0, MAX_STRING);
+              return feat;
+            }),
+          }));
+        }
+        const ext = [n.embed?.external, n.embed?.media?.external, r.embed?.external, r.embed?.media?.external]
+          .find((e) => isObj(e) && typeof e.uri === 'string');
+        if (ext) out.embed = { external: { uri: ext.uri.slice(0, MAX_STRING) } };
+        return out;
+      },
     },
     mastodon: {
       // Same-origin REST reads of the web app.
@@ -37,7 +74,19 @@
         'followers_count', 'following_count', 'statuses_count', 'bot', 'locked', 'group',
         'fields.0.value', 'fields.1.value', 'fields.2.value', 'fields.3.value'],
       isPost: (n) => typeof n.id === 'string' && isObj(n.account) && typeof n.account.acct === 'string',
-      post: (n) => ({ id: n.id.slice(0, 100), account: { id: String(n.account.id ?? '').slice(0, 100), username: String(n.account.username ?? '').slice(0, 100), acct: n.account.acct.slice(0, 300) } }),
+      post: (n) => {
+        const out = { id: n.id.slice(0, 100), account: { id: String(n.account.id ?? '').slice(0, 100), username: String(n.account.username ?? '').slice(0, 100), acct: n.account.acct.slice(0, 300) } };
+        if (typeof n.account.created_at === 'string') out.account.created_at = n.account.created_at.slice(0, 40);
+        // A status (not a notification): its HTML content as a string (turned into text on the
+        // isolated side, never parsed here), tags, the card's url; a boost names its status.
+        if (typeof n.content !== 'string') return out;
+        out.content = budget(n.content, MAX_CONTENT);
+        if (typeof n.created_at === 'string') out.created_at = n.created_at.slice(0, 40);
+        if (Array.isArray(n.tags)) out.tags = n.tags.slice(0, 32).filter((t) => isObj(t) && typeof t.name === 'string').map((t) => ({ name: t.name.slice(0, 200) }));
+        if (isObj(n.card) && typeof n.card.url === 'string') out.card = { url: n.card.url.slice(0, MAX_STRING) };
+        if (isObj(n.reblog) && typeof n.reblog.id === 'string') out.reblog = { id: n.reblog.id.slice(0, 100) };
+        return out;
+      },
     },
   };
   const siteId = location.hostname === 'bsky.app' ? 'bluesky' : 'mastodon';
@@ -77,6 +126,7 @@
   }
 
   function collect(json) {
+    textLeft = TEXT_BUDGET;
     const accounts = [];
     const posts = [];
     const stack = [json];

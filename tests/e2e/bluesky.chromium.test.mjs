@@ -9,7 +9,8 @@ import { startSocialServer } from './sites/social-server.mjs';
 import { REPO } from './lib/extension.mjs';
 import { join } from 'node:path';
 import { launch, run } from './sites/chromium-launch.mjs';
-import { socialCard, socialSnapshot } from './sites/probes.mjs';
+import { socialCard, socialCoordLines, socialCoordProblems, socialSnapshot } from './sites/probes.mjs';
+import { LINK_DETAIL } from './sites/planted.mjs';
 import { until } from './lib/checks.mjs';
 
 const SEL = '[data-testid^="postThreadItem-by-"], [data-testid^="feedItem-by-"]';
@@ -35,6 +36,29 @@ describe('chromium: botlens on bsky.app', { timeout: 90000 }, () => {
     assert.ok(s.posts.every((p) => p.score === null && p.shadow), 'no score on unknown posts; badge has its shadow root');
     assert.equal(s.strayBadges, 0);
     assert.ok(srv.requests.some((r) => r.host === 'public.api.bsky.app' && r.path.endsWith('getPostThreadV2')));
+  });
+
+  it('marks the planted coordinated cluster, not the short replies; the card says why', async () => {
+    const n = srv.bluesky.posts.length;
+    const { members } = srv.bluesky.coordination;
+    const want = { members, size: members.length };
+    const s = await until(snap, (x) => judged(x, n) && socialCoordProblems(x, want).length === 0,
+      { timeout: 15000, what: 'coordination marks' }).catch((e) => { e.message += `\n${socialCoordProblems(e.last ?? { posts: [] }, want).join('\n')}`; throw e; });
+    assert.deepEqual(s.posts.map((p) => p.verdict), Array(n).fill('unknown'), 'the mark never changes the verdict');
+    const at = members[1];
+    await page.locator(SEL).nth(at).locator('botlens-badge').hover();
+    const c = await until(() => run(page, socialCoordLines, SEL, at), (x) => x.open && x.lines.some((l) => l.code === 'near_duplicate_text'),
+      { timeout: 5000, what: 'card with the coordination line' });
+    const line = c.lines.find((l) => l.code === 'near_duplicate_text');
+    assert.equal(line.text, 'Same text as 3 other accounts in this thread');
+    for (const i of members) {
+      const h = `@${srv.bluesky.posts[i].author.handle}`;
+      assert.equal(line.others.includes(h), i !== at, `others: ${line.others} (${h})`);
+    }
+    // Hashtags from the #tag facets and the link from the external embed reached the detector.
+    assert.ok(c.lines.some((l) => l.code === 'same_hashtag_sequence' && l.text.includes('#parking #council')), JSON.stringify(c.lines));
+    assert.ok(c.lines.some((l) => l.code === 'same_link' && l.text.includes(LINK_DETAIL)), JSON.stringify(c.lines));
+    await page.mouse.move(1, 1);
   });
 
   it('keeps one badge per post across re-renders', async () => {

@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { startSocialServer, MASTODON_HOST } from './sites/social-server.mjs';
 import { launch, run } from './sites/chromium-launch.mjs';
 import { grantInExtensionsPage, openPopup } from './sites/chromium-grant.mjs';
-import { socialCard, socialSnapshot } from './sites/probes.mjs';
+import { socialCard, socialCoordLines, socialCoordProblems, socialSnapshot } from './sites/probes.mjs';
+import { LINK_DETAIL } from './sites/planted.mjs';
+import { fullAcct } from '../../extension/adapters/mastodon.js';
 import { until } from './lib/checks.mjs';
 import { REPO } from './lib/extension.mjs';
 import { join } from 'node:path';
@@ -21,6 +23,8 @@ const ORIGIN = `https://${MASTODON_HOST}/*`;
 describe('chromium: botlens on a Mastodon instance', { timeout: 120000 }, () => {
   let srv; let b; let page;
   const snap = () => run(page, socialSnapshot, SEL);
+  // While the tab reloads, a probe can land in the old document: read again.
+  const snapNav = () => snap().catch((e) => { if (/context was destroyed|navigat/i.test(e.message)) return { posts: [], loaded: false }; throw e; });
   const registered = () => b.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts());
   let n;
 
@@ -60,7 +64,7 @@ describe('chromium: botlens on a Mastodon instance', { timeout: 120000 }, () => 
     const scripts = await registered();
     assert.deepEqual(scripts.map((s) => [s.id, s.matches]).sort(), [['botlens-mastodon', [ORIGIN]], ['botlens-mastodon-tap', [ORIGIN]]]);
     assert.equal(scripts.find((s) => s.id === 'botlens-mastodon-tap').world, 'MAIN');
-    const s = await until(snap, (x) => x.loaded && x.posts.length === n && x.posts.every((p) => p.verdict && p.badges === 1 && (p.verdict === 'unknown' || p.score)),
+    const s = await until(snapNav, (x) => x.loaded && x.posts.length === n && x.posts.every((p) => p.verdict && p.badges === 1 && (p.verdict === 'unknown' || p.score)),
       { timeout: 15000, what: 'every status judged' });
     const byId = Object.fromEntries(s.posts.map((p, i) => [srv.mastodon.statuses[i].account.username, p]));
     assert.equal(byId.weatherbot.verdict, 'flagged');
@@ -73,6 +77,34 @@ describe('chromium: botlens on a Mastodon instance', { timeout: 120000 }, () => 
     }
     assert.equal(byId.rivertides.verdict, 'clear', 'an established account with a bio, website and header');
     assert.equal(s.strayBadges, 0);
+  });
+
+  it('marks the planted coordinated cluster, not the short replies; the card says why', async () => {
+    const { members } = srv.mastodon.coordination;
+    const want = { members, size: members.length };
+    const s = await until(snap, (x) => x.posts.length === n && x.posts.every((p) => p.verdict && p.badges === 1) && socialCoordProblems(x, want).length === 0,
+      { timeout: 15000, what: 'coordination marks' }).catch((e) => { e.message += `\n${socialCoordProblems(e.last ?? { posts: [] }, want).join('\n')}`; throw e; });
+    // The mark never changes a verdict: each member is judged as its account's other posts are.
+    const acct = (i) => srv.mastodon.statuses[i].account.acct;
+    for (const i of members) {
+      const same = s.posts.findIndex((p, j) => !members.includes(j) && acct(j) === acct(i));
+      assert.ok(same >= 0);
+      assert.equal(s.posts[i].verdict, s.posts[same].verdict, `${acct(i)}: verdict`);
+    }
+    const at = members[2];
+    await page.locator(SEL).nth(at).locator('botlens-badge').hover();
+    const c = await until(() => run(page, socialCoordLines, SEL, at), (x) => x.open && x.lines.some((l) => l.code === 'near_duplicate_text'),
+      { timeout: 5000, what: 'card with the coordination line' });
+    const line = c.lines.find((l) => l.code === 'near_duplicate_text');
+    assert.equal(line.text, 'Same text as 3 other accounts in this thread');
+    for (const i of members) {
+      const h = `@${fullAcct(acct(i), MASTODON_HOST)}`;
+      assert.equal(line.others.includes(h), i !== at, `others: ${line.others} (${h})`);
+    }
+    // Hashtags from tags[].name and links from the card and the content's <a href> reached the detector.
+    assert.ok(c.lines.some((l) => l.code === 'same_hashtag_sequence' && l.text.includes('#parking #council')), JSON.stringify(c.lines));
+    assert.ok(c.lines.some((l) => l.code === 'same_link' && l.text.includes(LINK_DETAIL)), JSON.stringify(c.lines));
+    await page.mouse.move(1, 1);
   });
 
   it('keeps one badge per status across re-renders', async () => {

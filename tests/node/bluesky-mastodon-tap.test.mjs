@@ -6,8 +6,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
-import { extractFromBluesky } from '../../extension/adapters/bluesky.js';
-import { extractFromMastodon } from '../../extension/adapters/mastodon.js';
+import { extractFromBluesky, postsFromBluesky } from '../../extension/adapters/bluesky.js';
+import { extractFromMastodon, postsFromMastodon } from '../../extension/adapters/mastodon.js';
 import { mapDetail as mapBluesky } from '../../extension/content/bluesky-site.js';
 import { mapDetail as mapMastodon } from '../../extension/content/mastodon-site.js';
 import { parseSocialDetail } from '../../extension/lib/tap-events.js';
@@ -52,8 +52,11 @@ test('mastodon: XHR to the instance API -> the same accounts and links as the ad
   const want = extractFromMastodon(JSON.parse(body), { host: 'mastodon.social' });
   assert.deepEqual(sortBy(got.accounts, 'key'), sortBy(want.accounts, 'key'));
   assert.deepEqual(sortBy(got.links, 'post_id'), sortBy(want.links, 'post_id'));
-  // Only whitelisted fields leave the page: no URLs of statuses, no content, no emojis.
-  assert.doesNotMatch(events[0].detail, /"content"|"uri"|"emojis"|"media_attachments"/);
+  // The coordination Posts are the same as the adapter reads from the whole response.
+  assert.deepEqual(sortBy(got.posts, 'post_id'), sortBy(postsFromMastodon(JSON.parse(body), { host: 'mastodon.social' }), 'post_id'));
+  assert.ok(got.posts.length > 0);
+  // Only whitelisted fields leave the page: content (for the post's text) yes; no URLs of statuses, no emojis, no media.
+  assert.doesNotMatch(events[0].detail, /"uri"|"emojis"|"media_attachments"|"url"|"mentions"|"spoiler_text"/);
   assert.equal(parseSocialDetail(events[0].detail, 'bluesky'), null, 'a detail is for one site only');
 });
 
@@ -83,7 +86,8 @@ test('bluesky: fetch to the AppView (getPostThreadV2 and v1) -> the same account
     const want = extractFromBluesky(JSON.parse(body));
     assert.deepEqual(sortBy(got.accounts, 'key'), sortBy(want.accounts, 'key'), method);
     assert.deepEqual(sortBy(got.links, 'post_id'), sortBy(want.links, 'post_id'), method);
-    assert.doesNotMatch(events[0].detail, /"record"|"text"|"labels"|"viewer"/);
+    assert.deepEqual(sortBy(got.posts, 'post_id'), sortBy(postsFromBluesky(JSON.parse(body)), 'post_id'), method);
+    assert.doesNotMatch(events[0].detail, /"labels"|"viewer"|"langs"|"likeCount"|"cid"/);
   }
 });
 

@@ -15,6 +15,12 @@ export function socialSnapshot(selector) {
       badges: badges.length,
       shadow: badges.length > 0 && !!badges[0].shadowRoot,
       glyph: badges[0]?.shadowRoot?.querySelector('.glyph')?.textContent ?? null,
+      coordinated: root.getAttribute('data-botlens-coordinated'),
+      hostCoordinated: badges[0]?.getAttribute('data-coordinated') ?? null,
+      coordMark: (() => {
+        const m = badges[0]?.shadowRoot?.querySelector('.coord');
+        return m && !m.hidden && m.getClientRects().length > 0 ? m.textContent : null;
+      })(),
     };
   });
   const e2e = window.__e2e ?? {};
@@ -41,4 +47,40 @@ export function socialCard(selector, index) {
     reasons: [...sr.querySelectorAll('[data-reason]')].filter(visible).map((el) => el.getAttribute('data-reason')),
     facts: [...sr.querySelectorAll('[data-fact]')].filter(visible).map((el) => el.getAttribute('data-fact')),
   };
+}
+
+/**
+ * The coordination lines of the `index`-th post's badge (open the card first): code, wording and
+ * the other accounts' handles, read from the open shadow root.
+ */
+export function socialCoordLines(selector, index) {
+  const root = document.querySelectorAll(selector)[index]?.querySelector('botlens-badge')?.shadowRoot;
+  if (!root) return { found: false, lines: [] };
+  const card = root.querySelector('.card');
+  const lines = [...root.querySelectorAll('[data-coord-line][data-reason]')].filter((el) => el.getClientRects().length > 0).map((el) => ({
+    code: el.getAttribute('data-reason'),
+    text: el.querySelector('.coord-text')?.textContent ?? '',
+    others: el.querySelector('.coord-others')?.textContent ?? '',
+  }));
+  return { found: true, open: !!card && !card.hidden, lines };
+}
+
+/**
+ * Problems of a socialSnapshot() against a planted cluster (indices into its posts): every member
+ * carries data-botlens-coordinated = `size`, the badge's mark and data-coordinated; no other post does.
+ */
+export function socialCoordProblems(snap, { members, size }) {
+  const problems = [];
+  snap.posts.forEach((p, i) => {
+    if (members.includes(i)) {
+      if (p.coordinated !== String(size)) problems.push(`member ${i}: data-botlens-coordinated=${p.coordinated}, expected ${size}`);
+      if (p.coordMark === null) problems.push(`member ${i}: no coordination mark`);
+      else if (!p.coordMark.includes(String(size))) problems.push(`member ${i}: mark reads ${p.coordMark}`);
+      if (p.hostCoordinated !== String(size)) problems.push(`member ${i}: badge data-coordinated=${p.hostCoordinated}`);
+    } else {
+      if (p.coordinated !== null) problems.push(`post ${i}: data-botlens-coordinated=${p.coordinated}, expected none`);
+      if (p.coordMark !== null) problems.push(`post ${i}: shows the coordination mark`);
+    }
+  });
+  return problems;
 }

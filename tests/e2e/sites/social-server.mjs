@@ -12,6 +12,7 @@ import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plantBluesky, plantMastodon } from './planted.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIX = join(here, '../../fixtures');
@@ -54,12 +55,14 @@ const page = ({ title, app, css, nonce = '', state }) => `<!DOCTYPE html>
 `;
 
 export async function startSocialServer({ port = 0 } = {}) {
-  const thread = json('bluesky/get-post-thread-v2.json');
+  const bPlant = plantBluesky(json('bluesky/get-post-thread-v2.json'));
+  const { thread } = bPlant;
   const anchor = thread.thread[0].value.post;
   const anchorHandle = anchor.author.handle;
   const anchorRkey = anchor.uri.split('/').pop();
   const mRoot = json('mastodon/status.json');
-  const mContext = json('mastodon/context.json');
+  const mPlant = plantMastodon(json('mastodon/context.json'), mRoot);
+  const mContext = mPlant.context;
   const requests = [];
   const cspReports = [];
   const statics = {
@@ -129,8 +132,10 @@ export async function startSocialServer({ port = 0 } = {}) {
     port: server.address().port,
     requests,
     cspReports,
-    bluesky: { thread, url: `https://bsky.app/profile/${anchorHandle}/post/${anchorRkey}`, posts: thread.thread.filter((i) => i.value.post).map((i) => i.value.post) },
-    mastodon: { root: mRoot, context: mContext, url: `https://${MASTODON_HOST}/@${mRoot.account.acct}/${mRoot.id}`, statuses: [mRoot, ...mContext.descendants] },
+    bluesky: { thread, url: `https://bsky.app/profile/${anchorHandle}/post/${anchorRkey}`, posts: thread.thread.filter((i) => i.value.post).map((i) => i.value.post),
+      coordination: { members: bPlant.members, short: bPlant.short } },
+    mastodon: { root: mRoot, context: mContext, url: `https://${MASTODON_HOST}/@${mRoot.account.acct}/${mRoot.id}`, statuses: [mRoot, ...mContext.descendants],
+      coordination: { members: mPlant.members, short: mPlant.short } },
     foreignRequests: () => requests.filter((r) => !HOSTS.includes(r.host)),
     close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
