@@ -14,7 +14,9 @@ import { extensionDir, geckoId, readManifest } from './lib/extension.mjs';
 import { Session, startGeckodriver } from './lib/webdriver.mjs';
 import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { HOSTS, MASTODON_HOST, startSocialServer } from './sites/social-server.mjs';
-import { socialSnapshot } from './sites/probes.mjs';
+import { socialCoordProblems, socialSnapshot } from './sites/probes.mjs';
+import { LINK_DETAIL } from './sites/planted.mjs';
+import { fullAcct } from '../../extension/adapters/mastodon.js';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
 const BSKY = '[data-testid^="postThreadItem-by-"], [data-testid^="feedItem-by-"]';
@@ -34,6 +36,28 @@ describe('firefox: botlens on bsky.app and a Mastodon instance', { timeout: 1200
     return { summary: sr.querySelector('.summary').textContent,
       facts: [...sr.querySelectorAll('[data-fact]')].filter(vis).map((e) => e.dataset.fact),
       reasons: [...sr.querySelectorAll('[data-reason]')].filter(vis).map((e) => e.dataset.reason) };`, [sel, i]);
+
+  /** Opens the card of the index-th post and returns its visible coordination lines {code, text, others}. */
+  const coordLines = (sel, i) => wd.execute(`const b = document.querySelectorAll(arguments[0])[arguments[1]].querySelector('botlens-badge');
+    const sr = b.shadowRoot; if (sr.querySelector('.card').hidden) sr.querySelector('.mark').click();
+    return [...sr.querySelectorAll('[data-coord-line][data-reason]')].filter((el) => el.getClientRects().length > 0).map((el) => ({
+      code: el.dataset.reason, text: el.querySelector('.coord-text')?.textContent ?? '', others: el.querySelector('.coord-others')?.textContent ?? '' }));`, [sel, i]);
+  const closeCards = () => wd.execute(`for (const b of document.querySelectorAll('botlens-badge')) { const c = b.shadowRoot?.querySelector('.card'); if (c && !c.hidden) b.shadowRoot.querySelector('.mark').click(); }`, []);
+  /** The planted cluster: marks on its members only, and the card of member `at` with its lines. */
+  async function checkCluster(sel, n, { members }, at, handleOf) {
+    const want = { members, size: members.length };
+    const s = await until(() => snap(sel), (x) => x.posts.length === n && x.posts.every((p) => p.verdict && p.badges === 1) && socialCoordProblems(x, want).length === 0,
+      { timeout: 20000, what: 'coordination marks' }).catch((e) => { e.message += `\n${socialCoordProblems(e.last ?? { posts: [] }, want).join('\n')}`; throw e; });
+    await closeCards();
+    const lines = await until(() => coordLines(sel, at), (x) => x.some((l) => l.code === 'near_duplicate_text'), { timeout: 6000, what: 'card with the coordination line' });
+    const line = lines.find((l) => l.code === 'near_duplicate_text');
+    assert.equal(line.text, 'Same text as 3 other accounts in this thread');
+    for (const i of members) assert.equal(line.others.includes(`@${handleOf(i)}`), i !== at, `others: ${line.others} (${handleOf(i)})`);
+    assert.ok(lines.some((l) => l.code === 'same_hashtag_sequence' && l.text.includes('#parking #council')), JSON.stringify(lines));
+    assert.ok(lines.some((l) => l.code === 'same_link' && l.text.includes(LINK_DETAIL)), JSON.stringify(lines));
+    await closeCards();
+    return s;
+  }
 
   before(async () => {
     const dir = extensionDir('firefox');
@@ -65,6 +89,13 @@ describe('firefox: botlens on bsky.app and a Mastodon instance', { timeout: 1200
     assert.deepEqual(s.errors, []);
   });
 
+  it('bsky.app: the planted coordinated cluster is marked, the short replies are not, verdicts stay unknown', async () => {
+    const n = srv.bluesky.posts.length;
+    const c = srv.bluesky.coordination;
+    const s = await checkCluster(BSKY, n, c, c.members[0], (i) => srv.bluesky.posts[i].author.handle);
+    assert.ok(s.posts.every((p) => p.verdict === 'unknown'), 'the mark never changes the verdict');
+  });
+
   it('Mastodon: nothing before the grant; after it every status is judged, the bot self-declared', async () => {
     const n = srv.mastodon.statuses.length;
     await wd.navigate(srv.mastodon.url);
@@ -90,6 +121,17 @@ describe('firefox: botlens on bsky.app and a Mastodon instance', { timeout: 1200
     assert.ok(c.reasons.every((r) => /^[a-z][a-z0-9_]*$/.test(r)));
     assert.deepEqual(s.violations, []);
     assert.deepEqual(s.errors, []);
+  });
+
+  it('Mastodon: the planted coordinated cluster is marked, the short replies are not, verdicts unchanged', async () => {
+    const n = srv.mastodon.statuses.length;
+    const c = srv.mastodon.coordination;
+    const acct = (i) => srv.mastodon.statuses[i].account.acct;
+    const s = await checkCluster(MASTO, n, c, c.members[3], (i) => fullAcct(acct(i), MASTODON_HOST));
+    for (const i of c.members) {
+      const same = s.posts.findIndex((p, j) => !c.members.includes(j) && acct(j) === acct(i));
+      assert.equal(s.posts[i].verdict, s.posts[same].verdict, `${acct(i)}: verdict`);
+    }
   });
 
   it('talked to no other host', () => {
