@@ -3,11 +3,35 @@
 //! A plain timing loop (`harness = false`) rather than criterion, so `cargo test` and clippy
 //! in CI do not build criterion's dependency tree for one number. It scores the real-account
 //! test cases over and over through the public `score()` (features, forest, calibration,
-//! attribution and reasons) and prints accounts per second.
+//! attribution and reasons) and prints accounts per second, by the wall clock and (on Linux)
+//! by this thread's own CPU time, which a busy shared machine disturbs much less.
 
 use botlens::{score, Account};
 use std::hint::black_box;
 use std::time::Instant;
+
+/// Nanoseconds this thread has run on a CPU (Linux `schedstat`), if available.
+fn cpu_ns() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+fn report(what: &str, n: usize, run: impl FnOnce()) {
+    let (wall, cpu) = (Instant::now(), cpu_ns());
+    run();
+    let secs = wall.elapsed().as_secs_f64();
+    let cpu = cpu.zip(cpu_ns()).map(|(a, b)| (b - a) / 1e9);
+    let n = n as f64;
+    match cpu {
+        Some(c) => println!(
+            "{what}: {:.0} accounts/s wall, {:.0} accounts/s of CPU time ({:.2} µs each)",
+            n / secs,
+            n / c,
+            c / n * 1e6
+        ),
+        None => println!("{what}: {:.0} accounts/s wall", n / secs),
+    }
+}
 
 fn main() {
     let accounts: Vec<Account> = include_str!("../tests/model/cases.jsonl")
@@ -20,38 +44,28 @@ fn main() {
     for a in &accounts {
         black_box(score(a, now));
     }
+    let rounds = 20_000;
     for _ in 0..3 {
-        let rounds = 20_000;
-        let start = Instant::now();
-        for _ in 0..rounds {
-            for a in &accounts {
-                black_box(score(black_box(a), now));
+        report("score()", rounds * accounts.len(), || {
+            for _ in 0..rounds {
+                for a in &accounts {
+                    black_box(score(black_box(a), now));
+                }
             }
-        }
-        let secs = start.elapsed().as_secs_f64();
-        let n = (rounds * accounts.len()) as f64;
-        println!(
-            "score(): {:.0} accounts/s ({:.2} µs each, {} accounts x {rounds})",
-            n / secs,
-            secs / n * 1e6,
-            accounts.len()
-        );
+        });
     }
-    // The model alone: features + forest walk with attribution + calibration.
+    // The model alone: forest walk with attribution + calibration.
     let feats: Vec<_> = accounts
         .iter()
         .map(|a| botlens::features::extract(a, now))
         .collect();
-    let rounds = 40_000;
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for f in &feats {
-            black_box(botlens::model::predict(black_box(f)));
-        }
+    for _ in 0..3 {
+        report("model::predict()", rounds * feats.len(), || {
+            for _ in 0..rounds {
+                for f in &feats {
+                    black_box(botlens::model::predict(black_box(f)));
+                }
+            }
+        });
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "model::predict(): {:.0} accounts/s",
-        (rounds * feats.len()) as f64 / secs
-    );
 }

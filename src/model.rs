@@ -5,9 +5,9 @@
 //! `include_bytes!`. This module parses and runs it; it knows nothing of how it was trained
 //! and pulls in no training library (the wasm stays small).
 //!
-//! Artifact format (all little-endian), version `BLMODEL1`:
+//! Artifact format (all little-endian), version `BLMODEL2`:
 //! ```text
-//! magic      8 bytes  "BLMODEL1"
+//! magic      8 bytes  "BLMODEL2"
 //! version    u8 len, utf-8 bytes
 //! kind       u8       0 = sum of tree values is a logit (boosting), 1 = mean of trees (forest)
 //! base       f32      added to the tree sum (boosting) before calibration
@@ -15,24 +15,35 @@
 //! calib      u16 n, n x (raw f32, probability f32)  piecewise-linear, increasing raw
 //! levels     3 x (threshold f32, fpr f32, recall f32)   low, medium, high
 //! default    u8       index of the default level
-//! trees      u16 n, then per tree: u16 node count, nodes in pre-order:
-//!            leaf:     u8 0xFF, value f32
-//!            internal: u8 feature, u8 flags (bit 0: missing goes left), threshold f32,
-//!                      u16 right child index (left child = next node), value f32
+//! values     min f32, max f32: node values lie in min..max, quantized (below)
+//! cuts       u8 n tables, each: u8 feature, u8 m, m x f32 increasing
+//!            (the split thresholds of that feature: a node names one by its index)
+//! trees      u16 n, then per tree its nodes in pre-order, self-delimiting:
+//!            leaf:     u16 big-endian 0x8000 | q15, value = min + q15 * (max - min) / 32767
+//!            internal: u8 feature | 0x40 when missing goes left, u8 cut index,
+//!                      u8 q8, value = min + q8 * (max - min) / 255
+//!            (left child = next node; the right child follows the left subtree)
 //! ```
-//! A node's `value` is the tree's output had it stopped there (the mean of its training
+//! A node's value is the tree's output had it stopped there (the mean of its training
 //! rows): the differences along the path are the per-feature contributions (Saabas).
 //! Rows go left when `x <= threshold`; a missing (NaN) feature follows the node's flag.
+//! Thresholds are exact (the learner's histogram cut points, at most 64 per feature); only
+//! node values are quantized: leaves (the score) to 1/32767 of their range, internal nodes
+//! (used only for attribution) to 1/255. Attribution still adds up exactly: it telescopes
+//! over the same stored values. A forest's range is 0..1.
 
-use crate::features::{Bigrams, Features, SYMBOLS};
+use crate::features::{idx, Bigrams, Features, SYMBOLS};
 use crate::verdict::{Level, ModelInfo};
 use std::sync::OnceLock;
 
 /// The committed artifact.
 pub const ARTIFACT: &[u8] = include_bytes!("../model/botlens-model.bin");
 
-const MAGIC: &[u8; 8] = b"BLMODEL1";
-const LEAF: u8 = 0xFF;
+const MAGIC: &[u8; 8] = b"BLMODEL2";
+/// Flag bit of the feature byte: a missing value goes left.
+const MISSING_LEFT: u8 = 0x40;
+/// The leaf bit of a node's first byte.
+const LEAF: u8 = 0x80;
 /// Sensitivity level ids, in artifact order.
 pub const LEVEL_IDS: [&str; 3] = ["low", "medium", "high"];
 
@@ -76,6 +87,9 @@ pub struct Model {
     pub calibration: Vec<(f32, f32)>,
     pub levels: [StoredLevel; 3],
     pub default_level: u8,
+    /// The range of node values, for their quantization (see [`Model::quantize`]).
+    pub value_min: f32,
+    pub value_max: f32,
     pub trees: Vec<Vec<Node>>,
 }
 
@@ -121,7 +135,7 @@ impl Model {
 
     /// The raw output only.
     pub fn raw(&self, f: &Features) -> f64 {
-        let mut scratch = [0.0f64; crate::features::idx::COUNT];
+        let mut scratch = [0.0f64; idx::COUNT];
         self.raw_with_contributions(f, &mut scratch)
     }
 
@@ -151,7 +165,49 @@ impl Model {
         y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
     }
 
-    /// Serializes the model in the artifact format.
+    /// Snaps every node value to the artifact's grid (leaves 15 bits, internal nodes 8 bits
+    /// of the value range; forests: 0..1), so the model in memory is exactly what the
+    /// artifact holds.
+    pub fn quantize(&mut self) {
+        let (min, max) = match self.kind {
+            Kind::Forest => (0.0f32, 1.0f32),
+            Kind::Boosted => self
+                .trees
+                .iter()
+                .flatten()
+                .fold((0.0f32, 0.0f32), |(a, b), n| {
+                    (a.min(n.value), b.max(n.value))
+                }),
+        };
+        self.value_min = min;
+        self.value_max = max;
+        for n in self.trees.iter_mut().flatten() {
+            let levels = if n.feature.is_some() { INNER } else { LEAVES };
+            n.value = dequant(quant(n.value, min, max, levels), min, max, levels);
+        }
+    }
+
+    /// The sorted distinct thresholds of each feature the trees split on.
+    fn cut_tables(&self) -> Vec<(u8, Vec<f32>)> {
+        let mut tables: Vec<(u8, Vec<f32>)> = Vec::new();
+        for n in self.trees.iter().flatten() {
+            let Some(f) = n.feature else { continue };
+            match tables.iter_mut().find(|t| t.0 == f) {
+                Some(t) => t.1.push(n.threshold),
+                None => tables.push((f, vec![n.threshold])),
+            }
+        }
+        tables.sort_by_key(|t| t.0);
+        for t in &mut tables {
+            t.1.sort_by(f32::total_cmp);
+            t.1.dedup_by(|a, b| a.to_bits() == b.to_bits());
+        }
+        tables
+    }
+
+    /// Serializes the model in the artifact format. Node values are written on the
+    /// quantization grid ([`Model::quantize`] first to keep memory and artifact equal); a
+    /// feature may have at most 256 distinct thresholds (the learner makes at most 63).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -180,20 +236,36 @@ impl Model {
             out.extend_from_slice(&l.recall.to_le_bytes());
         }
         out.push(self.default_level);
+        out.extend_from_slice(&self.value_min.to_le_bytes());
+        out.extend_from_slice(&self.value_max.to_le_bytes());
+        let tables = self.cut_tables();
+        out.push(tables.len() as u8);
+        for (f, cuts) in &tables {
+            out.push(*f);
+            out.push(cuts.len().min(256) as u8);
+            cuts.iter()
+                .for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
+        }
         out.extend_from_slice(&(self.trees.len() as u16).to_le_bytes());
         for tree in &self.trees {
-            out.extend_from_slice(&(tree.len() as u16).to_le_bytes());
             for n in tree {
+                let (min, max) = (self.value_min, self.value_max);
                 match n.feature {
-                    None => out.push(LEAF),
+                    None => {
+                        let q = 0x8000 | quant(n.value, min, max, LEAVES);
+                        out.extend_from_slice(&(q as u16).to_be_bytes());
+                    }
                     Some(feat) => {
-                        out.push(feat);
-                        out.push(u8::from(n.missing_left));
-                        out.extend_from_slice(&n.threshold.to_le_bytes());
-                        out.extend_from_slice(&n.right.to_le_bytes());
+                        out.push(feat | if n.missing_left { MISSING_LEFT } else { 0 });
+                        let cuts = tables
+                            .iter()
+                            .find(|t| t.0 == feat)
+                            .map_or(&[][..], |t| &t.1[..]);
+                        let k = cuts.partition_point(|c| c.total_cmp(&n.threshold).is_lt());
+                        out.push(k.min(255) as u8);
+                        out.push(quant(n.value, min, max, INNER) as u8);
                     }
                 }
-                out.extend_from_slice(&n.value.to_le_bytes());
             }
         }
         out
@@ -237,43 +309,59 @@ impl Model {
         if usize::from(default_level) >= levels.len() {
             return None;
         }
+        let value_min = r.f32()?;
+        let value_max = r.f32()?;
+        if !(value_min.is_finite() && value_max.is_finite() && value_max >= value_min) {
+            return None;
+        }
+        let mut cuts: Vec<Vec<f32>> = vec![Vec::new(); idx::COUNT];
+        for _ in 0..r.u8()? {
+            let f = usize::from(r.u8()?);
+            let m = usize::from(r.u8()?);
+            let table = (0..m).map(|_| r.f32()).collect::<Option<Vec<_>>>()?;
+            *cuts.get_mut(f)? = table;
+        }
         let nt = usize::from(r.u16()?);
         let mut trees = Vec::with_capacity(nt);
         for _ in 0..nt {
-            let nn = usize::from(r.u16()?);
-            let mut tree = Vec::with_capacity(nn);
-            for i in 0..nn {
+            let mut tree: Vec<Node> = Vec::new();
+            // Internal nodes still waiting for their right child.
+            let mut open: Vec<usize> = Vec::new();
+            loop {
+                let i = tree.len();
+                if i >= usize::from(u16::MAX) {
+                    return None;
+                }
+                if i > 0 && tree[i - 1].feature.is_none() {
+                    // After a leaf: this node is the right child of the innermost open node.
+                    let parent = open.pop()?;
+                    tree[parent].right = i as u16;
+                }
                 let tag = r.u8()?;
-                let node = if tag == LEAF {
-                    Node {
-                        feature: None,
-                        missing_left: false,
-                        threshold: 0.0,
-                        left: 0,
-                        right: 0,
-                        value: r.f32()?,
-                    }
+                let (feature, missing_left, threshold, value) = if tag & LEAF != 0 {
+                    let q = u32::from(tag & !LEAF) << 8 | u32::from(r.u8()?);
+                    (None, false, 0.0, dequant(q, value_min, value_max, LEAVES))
                 } else {
-                    let missing_left = r.u8()? & 1 == 1;
-                    let threshold = r.f32()?;
-                    let right = r.u16()?;
-                    let left = u16::try_from(i + 1).ok()?;
-                    if usize::from(tag) >= crate::features::idx::COUNT
-                        || usize::from(right) >= nn
-                        || usize::from(right) <= i + 1
-                    {
-                        return None;
-                    }
-                    Node {
-                        feature: Some(tag),
-                        missing_left,
-                        threshold,
-                        left,
-                        right,
-                        value: r.f32()?,
-                    }
+                    let f = tag & !MISSING_LEFT;
+                    let k = usize::from(r.u8()?);
+                    let t = *cuts.get(usize::from(f))?.get(k)?;
+                    let q = u32::from(r.u8()?);
+                    let v = dequant(q, value_min, value_max, INNER);
+                    (Some(f), tag & MISSING_LEFT != 0, t, v)
                 };
-                tree.push(node);
+                tree.push(Node {
+                    feature,
+                    missing_left,
+                    threshold,
+                    left: if feature.is_some() { (i + 1) as u16 } else { 0 },
+                    right: 0,
+                    value,
+                });
+                if feature.is_some() {
+                    open.push(i);
+                } else if open.is_empty() {
+                    break;
+                }
             }
             trees.push(tree);
         }
@@ -288,9 +376,28 @@ impl Model {
             calibration,
             levels,
             default_level,
+            value_min,
+            value_max,
             trees,
         })
     }
+}
+
+/// Quantization levels of leaf and internal node values.
+const LEAVES: u32 = 32_767;
+const INNER: u32 = 255;
+
+fn quant(v: f32, min: f32, max: f32, levels: u32) -> u32 {
+    if max <= min {
+        return 0;
+    }
+    (f64::from(v - min) / f64::from(max - min) * f64::from(levels))
+        .round()
+        .clamp(0.0, f64::from(levels)) as u32
+}
+
+fn dequant(q: u32, min: f32, max: f32, levels: u32) -> f32 {
+    (f64::from(min) + f64::from(q) * f64::from(max - min) / f64::from(levels)) as f32
 }
 
 struct Reader<'a> {
@@ -315,11 +422,188 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The embedded model, parsed once; `None` if the artifact is malformed (every score is then
-/// "unknown", which a test rules out).
+/// Contribution slots: the features, then unused slots (indexing by a masked byte needs no
+/// bounds check).
+pub const SLOTS: usize = 32;
+/// The feature slot of a leaf (its threshold is NaN: it never goes left).
+const LEAF_SLOT: u32 = idx::COUNT as u32;
+/// Trees walked in lockstep.
+const LANES: usize = 64;
+
+/// One node of a [`Compiled`] model (8 bytes): what the walk needs, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FlatNode {
+    threshold: f32,
+    /// Bits 0..24: the right child (absolute index); 24..30: the slot of the walk's input:
+    /// the feature, plus 32 when a missing value goes left (see `raw_with_contributions`).
+    meta: u32,
+}
+
+/// The trees flattened into one contiguous array for fast scoring. A leaf is its own right
+/// child with a NaN threshold, so every tree can be walked the same fixed number of steps,
+/// all trees in lockstep, without a data-dependent branch. Each leaf carries its path's
+/// Saabas contributions, summed per feature ahead of time, so the walk itself only chases
+/// indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
+    nodes: Vec<FlatNode>,
+    /// Per node: its value (leaves: the tree's output).
+    values: Vec<f32>,
+    /// Per node: where its leaf path's contributions start in `path` (leaves only; the
+    /// next node's entry is the end).
+    path_at: Vec<u32>,
+    /// `(feature, contribution)` of every leaf's path, features ascending.
+    path: Vec<(u32, f32)>,
+    roots: Vec<u32>,
+    steps: usize,
+    forest: bool,
+    base: f64,
+}
+
+impl Compiled {
+    /// Flattens `m`; `None` when a tree is not in the pre-order layout `Model::parse` and
+    /// the learners produce (left child = next node, right child further on).
+    pub fn new(m: &Model) -> Option<Compiled> {
+        let mut c = Compiled {
+            nodes: Vec::new(),
+            values: Vec::new(),
+            path_at: Vec::new(),
+            path: Vec::new(),
+            roots: Vec::with_capacity(m.trees.len()),
+            steps: 0,
+            forest: m.kind == Kind::Forest,
+            base: f64::from(m.base),
+        };
+        for tree in &m.trees {
+            let offset = c.nodes.len();
+            if tree.is_empty() || offset + tree.len() >= 1 << 24 {
+                return None;
+            }
+            c.roots.push(offset as u32);
+            let mut depth = vec![0usize; tree.len()];
+            let mut parent = vec![usize::MAX; tree.len()];
+            for (i, n) in tree.iter().enumerate() {
+                let flat = match n.feature {
+                    None => FlatNode {
+                        threshold: f32::NAN,
+                        meta: (offset + i) as u32 | LEAF_SLOT << 24,
+                    },
+                    Some(f) => {
+                        let (l, r) = (usize::from(n.left), usize::from(n.right));
+                        if usize::from(f) >= idx::COUNT || l != i + 1 || r <= l || r >= tree.len() {
+                            return None;
+                        }
+                        for child in [l, r] {
+                            depth[child] = depth[i] + 1;
+                            parent[child] = i;
+                        }
+                        FlatNode {
+                            threshold: n.threshold,
+                            meta: (offset + r) as u32
+                                | (u32::from(f) + if n.missing_left { 32 } else { 0 }) << 24,
+                        }
+                    }
+                };
+                c.nodes.push(flat);
+                c.values.push(n.value);
+                c.path_at.push(c.path.len() as u32);
+                if n.feature.is_none() {
+                    c.steps = c.steps.max(depth[i]);
+                    let mut sums = [0.0f64; SLOTS];
+                    let mut at = i;
+                    while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
+                        let f = tree[p].feature.map_or(0, usize::from);
+                        sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
+                        at = p;
+                    }
+                    for (f, v) in sums.iter().enumerate() {
+                        if *v != 0.0 {
+                            c.path.push((f as u32, *v as f32));
+                        }
+                    }
+                }
+            }
+        }
+        c.path_at.push(c.path.len() as u32);
+        Some(c)
+    }
+
+    /// The raw output and each feature's share of it (Saabas), added into `c` (slots past
+    /// the features stay zero). The output equals [`Model::raw_with_contributions`] exactly,
+    /// the contributions up to rounding.
+    pub fn raw_with_contributions(&self, f: &Features, c: &mut [f64; SLOTS]) -> f64 {
+        // The walk's input: each feature twice, a missing value as +inf (goes right) in the
+        // first half and as -inf (goes left) in the second, so a node needs one comparison.
+        let mut x = [f32::INFINITY; 2 * SLOTS];
+        for (i, v) in f.iter().enumerate() {
+            if v.is_nan() {
+                x[SLOTS + i] = f32::NEG_INFINITY;
+            } else {
+                x[i] = *v;
+                x[SLOTS + i] = *v;
+            }
+        }
+        let nodes = &self.nodes[..];
+        let mut total = self.base;
+        let mut at = [0u32; LANES];
+        for group in self.roots.chunks(LANES) {
+            let at = &mut at[..group.len()];
+            at.copy_from_slice(group);
+            for _ in 0..self.steps {
+                for a in at.iter_mut() {
+                    let Some(n) = nodes.get(*a as usize) else {
+                        continue;
+                    };
+                    let v = x[((n.meta >> 24) & 0x3F) as usize];
+                    *a = if v <= n.threshold {
+                        *a + 1
+                    } else {
+                        n.meta & 0x00FF_FFFF
+                    };
+                }
+            }
+            for &a in at.iter() {
+                let a = a as usize;
+                total += self.values.get(a).map_or(0.0, |v| f64::from(*v));
+                let (Some(&from), Some(&to)) = (self.path_at.get(a), self.path_at.get(a + 1))
+                else {
+                    continue;
+                };
+                for &(feature, v) in self.path.get(from as usize..to as usize).unwrap_or(&[]) {
+                    c[(feature & 0x1F) as usize] += f64::from(v);
+                }
+            }
+        }
+        if self.forest && !self.roots.is_empty() {
+            let n = self.roots.len() as f64;
+            c.iter_mut().for_each(|v| *v /= n);
+            total = (total - self.base) / n + self.base;
+        }
+        total
+    }
+
+    /// The raw output only.
+    pub fn raw(&self, f: &Features) -> f64 {
+        self.raw_with_contributions(f, &mut [0.0; SLOTS])
+    }
+}
+
+/// The embedded model, parsed and compiled once; `None` if the artifact is malformed
+/// (every score is then "unknown", which a test rules out).
+fn embedded() -> Option<&'static (Model, Compiled)> {
+    static MODEL: OnceLock<Option<(Model, Compiled)>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            let m = Model::parse(ARTIFACT)?;
+            let c = Compiled::new(&m)?;
+            Some((m, c))
+        })
+        .as_ref()
+}
+
+/// The embedded model, parsed once.
 pub fn shipped() -> Option<&'static Model> {
-    static MODEL: OnceLock<Option<Model>> = OnceLock::new();
-    MODEL.get_or_init(|| Model::parse(ARTIFACT)).as_ref()
+    embedded().map(|(m, _)| m)
 }
 
 /// The shipped handle model, for feature extraction.
@@ -329,13 +613,16 @@ pub fn bigrams() -> Option<&'static Bigrams> {
 
 /// The calibrated probability and each feature's contribution (positive = towards bot, in
 /// the model's raw units: logits for a boosted model). NaN when no model is available.
-pub fn predict(f: &Features) -> (f64, Vec<f64>) {
-    let mut c = vec![0.0f64; crate::features::idx::COUNT];
-    let Some(m) = shipped() else {
-        return (f64::NAN, c);
+/// No allocation: the contributions come back in a fixed array.
+pub fn predict(f: &Features) -> (f64, [f64; idx::COUNT]) {
+    let mut c = [0.0f64; SLOTS];
+    let mut out = [0.0f64; idx::COUNT];
+    let Some((m, compiled)) = embedded() else {
+        return (f64::NAN, out);
     };
-    let raw = m.raw_with_contributions(f, &mut c);
-    (m.calibrate(raw), c)
+    let raw = compiled.raw_with_contributions(f, &mut c);
+    out.copy_from_slice(&c[..idx::COUNT]);
+    (m.calibrate(raw), out)
 }
 
 /// FNV-1a (64-bit) of a byte string: the artifact's fingerprint in tests and `botlens train`.

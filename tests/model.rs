@@ -276,3 +276,25 @@ fn scores_stay_in_unit_range_over_random_accounts() {
         }
     }
 }
+
+#[test]
+fn compiled_walk_equals_the_reference_walk() {
+    let m = model::shipped().expect("model");
+    let c = model::Compiled::new(m).expect("compiles");
+    for line in CASES.lines().filter(|l| !l.trim().is_empty()) {
+        let (a, _) = parse(line);
+        let mut f = extract(&a, botlens::observed_at(&a, NOW));
+        for missing in [None, Some(idx::FAVOURITES), Some(idx::HANDLE_LIKELIHOOD)] {
+            if let Some(i) = missing {
+                f[i] = f32::NAN;
+            }
+            let mut reference = vec![0.0; idx::COUNT];
+            let raw = m.raw_with_contributions(&f, &mut reference);
+            let mut fast = [0.0; model::SLOTS];
+            assert_eq!(c.raw_with_contributions(&f, &mut fast), raw);
+            for (x, y) in reference.iter().zip(fast.iter()) {
+                assert!((x - y).abs() < 1e-5, "{x} vs {y}");
+            }
+        }
+    }
+}

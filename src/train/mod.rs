@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The shipped model's version string (bump when features or training change).
-pub const VERSION: &str = "rf-page-noage-1";
+pub const VERSION: &str = "rf-page-noage-2";
 
 /// Features X's current page gives (no listed count, no default-profile flag).
 pub const PAGE: &[usize] = &[
@@ -102,6 +102,8 @@ pub const BASELINE_FOREST: tree::ForestParams = tree::ForestParams {
     max_depth: 12,
     min_leaf: 2.0,
     seed: 7,
+    mtry: 0,
+    balanced: false,
 };
 
 /// Boosting settings of the first candidate (experiment O).
@@ -122,18 +124,22 @@ pub struct Config {
     pub features: &'static [usize],
 }
 
-/// The shipped forest: small enough for the artifact budget (under 100 KB).
+/// The shipped forest (experiment W): 60 trees of depth <= 10, >= 20 rows (weighted) per
+/// leaf, 3 features tried per node, every (dataset, label) group weighted equally. Fits the
+/// 100 KB artifact budget in the quantized format.
 pub const SHIPPED_FOREST: tree::ForestParams = tree::ForestParams {
-    n_trees: 25,
+    n_trees: 60,
     max_depth: 10,
     min_leaf: 20.0,
     seed: 7,
+    mtry: 3,
+    balanced: true,
 };
 
 /// The shipped configuration: a random forest over the page features without account age
 /// (age is confounded with each dataset's collection date; docs/MODEL.md).
 pub const OURS: Config = Config {
-    name: "ours (RF, page, no age)",
+    name: "ours (RF, balanced, page, no age)",
     learner: Learner::Forest {
         params: SHIPPED_FOREST,
     },
@@ -162,6 +168,42 @@ const fn forest(n_trees: usize, max_depth: usize, min_leaf: f64) -> tree::Forest
         max_depth,
         min_leaf,
         seed: 7,
+        mtry: 0,
+        balanced: false,
+    }
+}
+
+const fn forest_s(
+    n_trees: usize,
+    max_depth: usize,
+    min_leaf: f64,
+    mtry: usize,
+    balanced: bool,
+    seed: u64,
+) -> tree::ForestParams {
+    tree::ForestParams {
+        n_trees,
+        max_depth,
+        min_leaf,
+        seed,
+        mtry,
+        balanced,
+    }
+}
+
+const fn forest_b(
+    n_trees: usize,
+    max_depth: usize,
+    min_leaf: f64,
+    mtry: usize,
+) -> tree::ForestParams {
+    tree::ForestParams {
+        n_trees,
+        max_depth,
+        min_leaf,
+        seed: 7,
+        mtry,
+        balanced: true,
     }
 }
 
@@ -265,6 +307,20 @@ pub const EXPERIMENTS: &[Config] = &[
     Config { name: "N RF 50 d12 leaf20 no-age", learner: Learner::Forest { params: forest(50, 12, 20.0) }, features: PAGE_NO_AGE },
     Config { name: "O GBDT d4 page (first candidate)", learner: Learner::Gbdt { params: SHIPPED_GBDT, balanced: false }, features: PAGE },
     Config { name: "P RF 100 d12 page", learner: Learner::Forest { params: BASELINE_FOREST }, features: PAGE },
+    Config { name: "Q RF 60 d12 leaf10 no-age", learner: Learner::Forest { params: forest(60, 12, 10.0) }, features: PAGE_NO_AGE },
+    Config { name: "R RF 60 d12 leaf10 balanced", learner: Learner::Forest { params: forest_b(60, 12, 10.0, 0) }, features: PAGE_NO_AGE },
+    Config { name: "S RF 60 d12 leaf5 balanced", learner: Learner::Forest { params: forest_b(60, 12, 5.0, 0) }, features: PAGE_NO_AGE },
+    Config { name: "T RF 60 d12 leaf10 balanced mtry3", learner: Learner::Forest { params: forest_b(60, 12, 10.0, 3) }, features: PAGE_NO_AGE },
+    Config { name: "U RF 60 d12 leaf10 balanced mtry6", learner: Learner::Forest { params: forest_b(60, 12, 10.0, 6) }, features: PAGE_NO_AGE },
+    Config { name: "V RF 60 d16 leaf10 balanced", learner: Learner::Forest { params: forest_b(60, 16, 10.0, 0) }, features: PAGE_NO_AGE },
+    Config { name: "W RF 60 d10 leaf20 bal mtry3", learner: Learner::Forest { params: forest_b(60, 10, 20.0, 3) }, features: PAGE_NO_AGE },
+    Config { name: "X RF 100 d10 leaf40 bal mtry3", learner: Learner::Forest { params: forest_b(100, 10, 40.0, 3) }, features: PAGE_NO_AGE },
+    Config { name: "Y RF 100 d8 leaf20 bal mtry3", learner: Learner::Forest { params: forest_b(100, 8, 20.0, 3) }, features: PAGE_NO_AGE },
+    Config { name: "Z RF 40 d12 leaf20 bal mtry3", learner: Learner::Forest { params: forest_b(40, 12, 20.0, 3) }, features: PAGE_NO_AGE },
+    Config { name: "AA RF 60 d12 leaf10 bal mtry2", learner: Learner::Forest { params: forest_b(60, 12, 10.0, 2) }, features: PAGE_NO_AGE },
+    Config { name: "AB BL page seed 8", learner: Learner::Forest { params: forest_s(100, 12, 2.0, 0, false, 8) }, features: BOTOMETER_LITE_PAGE },
+    Config { name: "AC BL full seed 8", learner: Learner::Forest { params: forest_s(100, 12, 2.0, 0, false, 8) }, features: BOTOMETER_LITE },
+    Config { name: "AD T seed 8", learner: Learner::Forest { params: forest_s(60, 12, 10.0, 3, true, 8) }, features: PAGE_NO_AGE },
 ];
 
 /// Rows with their features (handle likelihood left unknown: it is fitted per training set).
@@ -345,12 +401,23 @@ impl Prepared {
                 };
                 tree::train_gbdt(&xtr, &ytr, &w, cfg.features, &params)
             }
-            Learner::Forest { params } => tree::train_forest(&xtr, &ytr, cfg.features, &params),
+            Learner::Forest { params } => {
+                let w = if params.balanced {
+                    self.group_weights(train)
+                } else {
+                    Vec::new()
+                };
+                tree::train_forest(&xtr, &ytr, &w, cfg.features, &params)
+            }
         };
+        if std::env::var_os("BOTLENS_NO_QUANT").is_none() {
+            model.quantize();
+        }
+        let compiled = crate::model::Compiled::new(&model);
         let raw = self
             .features(test, &b)
             .iter()
-            .map(|f| model.raw(f))
+            .map(|f| compiled.as_ref().map_or(f64::NAN, |c| c.raw(f)))
             .collect();
         model.bigrams = Some(b);
         (model, raw)
@@ -436,7 +503,8 @@ pub fn leave_one_out(p: &Prepared, configs: &[Config]) -> (BTreeMap<String, Vec<
             .map(|(cfg, pool)| {
                 let (m, raw) = p.fit_predict(cfg, &train, &test);
                 if std::env::var_os("BOTLENS_SIZES").is_some() {
-                    eprintln!("{}: {} bytes", cfg.name, m.to_bytes().len());
+                    let nodes: usize = m.trees.iter().map(Vec::len).sum();
+                    eprintln!("{}: {} bytes, {nodes} nodes", cfg.name, m.to_bytes().len());
                 }
                 let scores: Vec<f64> = raw.into_iter().map(|r| to_prob(cfg.learner, r)).collect();
                 pool.0.extend(&scores);

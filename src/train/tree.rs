@@ -250,6 +250,8 @@ fn empty_model(kind: Kind, base: f32, trees: Vec<Vec<Node>>) -> Model {
         calibration: Vec::new(),
         levels: [zero; 3],
         default_level: 0,
+        value_min: 0.0,
+        value_max: 1.0,
         trees,
     }
 }
@@ -342,6 +344,10 @@ pub struct ForestParams {
     pub max_depth: usize,
     pub min_leaf: f64,
     pub seed: u64,
+    /// Features tried per node; 0 = `floor(sqrt(F))`.
+    pub mtry: usize,
+    /// Weight every (dataset, label) group equally (the caller passes the weights).
+    pub balanced: bool,
 }
 
 impl Default for ForestParams {
@@ -351,15 +357,28 @@ impl Default for ForestParams {
             max_depth: 12,
             min_leaf: 2.0,
             seed: 7,
+            mtry: 0,
+            balanced: false,
         }
     }
 }
 
-/// Trains a random forest; `raw` of the result is the mean vote (a probability).
-pub fn train_forest(x: &[Features], y: &[bool], features: &[usize], p: &ForestParams) -> Model {
+/// Trains a random forest; `raw` of the result is the mean vote (a probability). `weight`
+/// (one per row, or empty for all 1) scales each row's bootstrap count.
+pub fn train_forest(
+    x: &[Features],
+    y: &[bool],
+    weight: &[f64],
+    features: &[usize],
+    p: &ForestParams,
+) -> Model {
     let b = Binned::new(x, features);
     let n = x.len();
-    let mtry = ((features.len() as f64).sqrt().floor() as usize).max(1);
+    let mtry = if p.mtry > 0 {
+        p.mtry
+    } else {
+        ((features.len() as f64).sqrt().floor() as usize).max(1)
+    };
     let params = TreeParams {
         max_depth: p.max_depth,
         min_hess: p.min_leaf,
@@ -375,6 +394,9 @@ pub fn train_forest(x: &[Features], y: &[bool], features: &[usize], p: &ForestPa
         w.iter_mut().for_each(|v| *v = 0.0);
         for _ in 0..n {
             w[rng.below(n)] += 1.0;
+        }
+        if weight.len() == n {
+            w.iter_mut().zip(weight).for_each(|(v, k)| *v *= k);
         }
         for i in 0..n {
             g[i] = if y[i] { -w[i] } else { 0.0 };
