@@ -27,6 +27,9 @@ pub use verdict::{Fact, Level, ModelInfo, Reason, Verdict};
 /// The score is `None` ("unknown") when the account carries neither an age nor its counts:
 /// a judgement from a handle alone would be a guess about a real person.
 pub fn score(account: &Account, now: i64) -> Verdict {
+    // `now` comes from outside (the background's clock, a dataset): an absurd one must not
+    // overflow the age arithmetic. Every real observation time is far inside this range.
+    let now = now.clamp(0, MAX_NOW);
     let f = features::extract(account, now);
     let mut verdict = Verdict {
         automated: account.automated,
@@ -44,6 +47,9 @@ pub fn score(account: &Account, now: i64) -> Verdict {
     }
     verdict
 }
+
+/// The latest observation time `score` accepts (year 2286); later ones are taken as this.
+pub const MAX_NOW: i64 = 10_000_000_000;
 
 /// Judging needs the account's age or its follower and post counts.
 fn has_enough_data(a: &Account) -> bool {
