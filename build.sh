@@ -4,6 +4,8 @@
 #   ./build.sh          install what is missing, then build dist/ (extension for Chrome and
 #                       Firefox, unpacked and zipped)
 #   ./build.sh serve    build, then serve the standalone page (www/) on localhost
+#   ./build.sh bench    build, then the benchmarks: one table, figures in
+#                       target/bench-results.json (docs/PERFORMANCE.md)
 #   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
 #                       tests, web-ext lint, end-to-end tests in headless Chromium and Firefox
 #
@@ -124,5 +126,6 @@ case "${1:-build}" in
   build) build ;;
   test) build && run_tests ;;
   serve) build && exec node www/tools/serve.mjs dist/www --port "${PORT:-8080}" ;;
-  *) echo "usage: $0 [build|test|serve]" >&2; exit 2 ;;
+  bench) build && node tests/bench/run.mjs ;;
+  *) echo "usage: $0 [build|test|serve|bench]" >&2; exit 2 ;;
 esac
