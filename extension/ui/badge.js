@@ -25,20 +25,57 @@ function el(doc, tag, props = {}, ...children) {
  * Creates a badge. `onDecision(view, decision)` is called with 'allow', 'flag' or null (return to
  * automatic) when the user presses one of the card's actions; `onCoordination(view, code)` when
  * the user activates a coordination line of the card (click, Enter or Space).
+ *
+ * Only the mark is built here (one button with its glyph, the coordination mark, and an empty,
+ * hidden card element). The card's content is built the first time the card opens (hover, focus
+ * or click), and re-rendered while open when the view changes; a closed card is only marked dirty
+ * (docs/PERFORMANCE.md: building every card up front cost ~15 s on a 2,000-reply thread).
  */
 export function createBadge(doc, onDecision, onCoordination) {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: 'open' });
   const style = el(doc, 'style');
   style.textContent = BADGE_CSS;
-  const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card', 'aria-describedby': 'summary' });
+  const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card' });
   const glyph = el(doc, 'span', { class: 'glyph', 'aria-hidden': 'true' });
   mark.append(glyph);
   // The coordination mark: its own shape (a square with "≡" and the group size), colour and
   // words, beside the bot mark and independent of it.
   const coordMark = el(doc, 'span', { class: 'coord', 'aria-hidden': 'true', hidden: '' });
-  const parts = {
-    mark, glyph, coordMark,
+  const card = el(doc, 'div', { class: 'card', id: 'card', role: 'dialog', hidden: '' });
+  root.append(style, mark, coordMark, card);
+  const s = {
+    view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
+    markSig: '', onDecision, onCoordination, closeTimer: 0,
+  };
+  state.set(host, s);
+
+  const open = () => { clearTimeout(s.closeTimer); openCard(host); };
+  const closeSoon = () => { clearTimeout(s.closeTimer); s.closeTimer = setTimeout(() => closeCard(host), 250); };
+  mark.addEventListener('mouseenter', open);
+  mark.addEventListener('focus', open);
+  card.addEventListener('mouseenter', open);
+  mark.addEventListener('mouseleave', closeSoon);
+  coordMark.addEventListener('mouseenter', open);
+  coordMark.addEventListener('mouseleave', closeSoon);
+  coordMark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
+  card.addEventListener('mouseleave', closeSoon);
+  mark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
+  root.addEventListener('focusout', (e) => { if (!root.contains(e.relatedTarget)) closeSoon(); });
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !card.hidden) { closeCard(host); mark.focus(); }
+  });
+  // Our clicks and keys must not reach the post (X opens the post on a click, and has shortcuts).
+  for (const type of STOP_EVENTS) host.addEventListener(type, (e) => e.stopPropagation());
+  return host;
+}
+
+/** Builds the card's content (once, on first open). */
+function buildCard(host) {
+  const s = state.get(host);
+  const doc = host.ownerDocument;
+  const p = s.parts;
+  Object.assign(p, {
     coordTitle: el(doc, 'h3', { text: t('card_coordination'), hidden: '' }),
     coord: el(doc, 'ul', { class: 'coord-reasons' }),
     name: el(doc, 'span', { class: 'name' }),
@@ -52,54 +89,34 @@ export function createBadge(doc, onDecision, onCoordination) {
     allow: el(doc, 'button', { type: 'button', 'data-action': 'allow', text: t('action_allow') }),
     flag: el(doc, 'button', { type: 'button', 'data-action': 'flag', text: t('action_flag') }),
     reset: el(doc, 'button', { type: 'button', 'data-action': 'reset', text: t('action_reset') }),
-  };
-  const card = el(doc, 'div', { class: 'card', id: 'card', role: 'dialog', hidden: '' },
-    el(doc, 'div', { class: 'who' }, parts.name, parts.handle), parts.summary,
-    parts.coordTitle, parts.coord, parts.reasonsTitle, parts.reasons, parts.factsTitle, parts.facts, parts.note,
-    el(doc, 'div', { class: 'actions' }, parts.allow, parts.flag, parts.reset));
-  parts.card = card;
-  root.append(style, mark, coordMark, card);
-  const s = { view: null, parts, onDecision, onCoordination, closeTimer: 0 };
-  state.set(host, s);
-
-  const open = () => { clearTimeout(s.closeTimer); openCard(host); };
-  const closeSoon = () => { clearTimeout(s.closeTimer); s.closeTimer = setTimeout(() => closeCard(host), 250); };
-  mark.addEventListener('mouseenter', open);
-  mark.addEventListener('focus', open);
-  card.addEventListener('mouseenter', open);
-  mark.addEventListener('mouseleave', closeSoon);
-  coordMark.addEventListener('mouseenter', open);
-  coordMark.addEventListener('mouseleave', closeSoon);
-  coordMark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
+  });
+  p.card.append(el(doc, 'div', { class: 'who' }, p.name, p.handle), p.summary,
+    p.coordTitle, p.coord, p.reasonsTitle, p.reasons, p.factsTitle, p.facts, p.note,
+    el(doc, 'div', { class: 'actions' }, p.allow, p.flag, p.reset));
+  p.mark.setAttribute('aria-describedby', 'summary');
   const activate = (e) => {
     const line = e.target.closest?.('[data-coord-line]');
     if (!line || !s.view) return;
     closeCard(host); // focus moves to another post: this card's job is done
     s.onCoordination?.(s.view, line.getAttribute('data-reason'));
   };
-  parts.coord.addEventListener('click', activate);
-  parts.coord.addEventListener('keydown', (e) => {
+  p.coord.addEventListener('click', activate);
+  p.coord.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' && e.key !== ' ') return;
     e.preventDefault();
     activate(e);
   });
-  card.addEventListener('mouseleave', closeSoon);
-  mark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
-  root.addEventListener('focusout', (e) => { if (!root.contains(e.relatedTarget)) closeSoon(); });
-  root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !card.hidden) { closeCard(host); mark.focus(); }
-  });
-  for (const [button, decision] of [[parts.allow, 'allow'], [parts.flag, 'flag'], [parts.reset, null]]) {
+  for (const [button, decision] of [[p.allow, 'allow'], [p.flag, 'flag'], [p.reset, null]]) {
     button.addEventListener('click', () => { if (s.view) s.onDecision?.(s.view, decision); });
   }
-  // Our clicks and keys must not reach the post (X opens the post on a click, and has shortcuts).
-  for (const type of STOP_EVENTS) host.addEventListener(type, (e) => e.stopPropagation());
-  return host;
+  s.built = true;
 }
 
 function openCard(host) {
   const s = state.get(host);
   if (!s || !s.parts.card.hidden) return;
+  if (!s.built) buildCard(host);
+  if (s.dirty && s.view) renderCard(host);
   const { card, mark } = s.parts;
   card.hidden = false;
   mark.setAttribute('aria-expanded', 'true');
@@ -141,36 +158,59 @@ function fillList(list, items, describe, attr) {
   list.replaceChildren(...items.map((item) => el(doc, 'li', { [attr]: String(item.code), text: describe(item) })));
 }
 
+function levelOf(view) {
+  return view.selfDeclared ? t('level_self_declared') : t(LEVEL_TEXT[view.verdict]);
+}
+
 /**
- * Renders a view: {key, verdict, score, name, handle, reasons, facts, automated, verified, override}.
- * Cheap when nothing changed.
+ * Renders a view: {key, verdict, score, name, handle, reasons, facts, automated, verified, override,
+ * selfDeclared, coordination: null | {size, postId, reasons}}. `coordination.reasons` may be a
+ * getter: it is only read when the card is rendered. Cheap: the mark is touched only when what it
+ * shows changed, and the card is rendered only when open (else marked dirty for its next opening).
  */
 export function updateBadge(host, view) {
   const s = state.get(host);
   if (!s) return;
-  const prev = s.view;
   s.view = view;
-  if (prev && JSON.stringify(prev) === JSON.stringify(view)) return;
   const p = s.parts;
+  const coord = view.coordination ?? null;
+  const markSig = `${view.verdict}|${view.selfDeclared ? 1 : 0}|${coord ? coord.size : ''}`;
+  if (markSig !== s.markSig) {
+    s.markSig = markSig;
+    host.setAttribute('data-verdict', view.verdict);
+    p.mark.dataset.verdict = view.verdict;
+    if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
+    else host.removeAttribute('data-self-declared');
+    // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
+    // an account that says it is automated; circles for the others.
+    p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
+      : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
+    const level = levelOf(view);
+    p.coordMark.hidden = !coord;
+    p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
+    if (coord) host.setAttribute('data-coordinated', String(coord.size));
+    else host.removeAttribute('data-coordinated');
+    p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
+      : t('mark_label', [level]));
+  }
+  s.dirty = true;
+  if (s.built && !p.card.hidden) renderCard(host);
+}
+
+/** Fills the (built) card from the current view; skipped when it shows the same already. */
+function renderCard(host) {
+  const s = state.get(host);
+  const view = s.view;
+  const p = s.parts;
+  s.dirty = false;
+  const coord = view.coordination ?? null;
+  const coordReasons = coord && Array.isArray(coord.reasons) ? coord.reasons : [];
+  const sig = JSON.stringify([view, coordReasons]);
+  if (sig === s.rendered) return; // unchanged: keep the nodes (and the focus inside them)
+  s.rendered = sig;
   // A calibrated probability is never certainty: show 1..99 %.
   const pct = typeof view.score === 'number' ? Math.min(99, Math.max(1, Math.round(view.score * 100))) : null;
-  host.setAttribute('data-verdict', view.verdict);
-  p.mark.dataset.verdict = view.verdict;
-  if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
-  else host.removeAttribute('data-self-declared');
-  // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
-  // an account that says it is automated; circles for the others.
-  p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
-    : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
-  const level = view.selfDeclared ? t('level_self_declared') : t(LEVEL_TEXT[view.verdict]);
-  const coord = view.coordination ?? null;
-  const coordReasons = Array.isArray(coord?.reasons) ? coord.reasons : [];
-  p.coordMark.hidden = !coord;
-  p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
-  if (coord) host.setAttribute('data-coordinated', String(coord.size));
-  else host.removeAttribute('data-coordinated');
-  p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
-    : t('mark_label', [level]));
+  const level = levelOf(view);
   p.coordTitle.hidden = coordReasons.length === 0;
   p.coord.replaceChildren(...coordReasons.map((r) => coordLine(host.ownerDocument, r)));
   p.name.textContent = view.name ?? '';
