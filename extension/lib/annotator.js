@@ -6,7 +6,11 @@
 // selfDeclares (an account's `automated: true` is its own statement: marked as such).
 //
 // Gather in the MutationObserver, work in a frame-timed batch (uBO's domWatcher): the observer
-// only queues added nodes. Annotation is idempotent and keyed by post, so React re-renders that
+// only queues added nodes. Work is incremental and time-sliced (docs/PERFORMANCE.md): post roots
+// are indexed by account key and by post id, so a score reply re-annotates only the posts of the
+// accounts in it, and a coordination change only the posts it lists; a full pass over the page
+// happens only for settings and scope changes. Each frame's batch stops after SLICE_MS and goes
+// on in the next frame, so no long task comes from here. Annotation is idempotent and keyed by post, so React re-renders that
 // replace nodes neither lose nor duplicate badges. Settings apply live from storage.onChanged
 // without re-scoring. When the extension context goes away (reload/update) it cleans up after
 // itself, and a new instance first removes what an old one left (Dark Reader's approach).
@@ -19,6 +23,8 @@ import { createCoordination } from './coordination.js';
 const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner', 'data-botlens-coordinated', 'data-botlens-highlight'];
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
+const SLICE_MS = 8; // work per frame before yielding
+const clock = () => (globalThis.performance ? performance.now() : Date.now());
 
 /** The facts the page gave for an account that is not scored (shown in the card, no judgement). */
 export function plainFacts(acc, now = Date.now()) {
@@ -43,6 +49,17 @@ export function startAnnotator({ site, api, doc = document }) {
   const revealed = new Set(); // post ids the user chose to show
   const judged = new Map(); // post id -> verdict class, for the popup counts
   const wanted = new Set(); // keys of accounts that authored a post on the page: only those are scored
+  const toScore = new Set(); // wanted keys without a verdict yet (what requestScores looks at)
+  // Indexes of the post roots seen, so that a change touches only the posts it concerns.
+  const rootsByKey = new Map(); // account key -> Set of post roots
+  const rootsByPost = new Map(); // post id -> Set of post roots
+  const unresolved = new Set(); // roots whose author is not known yet (re-tried when data arrives)
+  const graceRoots = new Set(); // roots waiting for their author's data within GRACE_MS
+  const indexed = new WeakMap(); // root -> {key, postId} it is indexed under
+  let indexAdds = 0;
+  const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
+  const queue = new Set(); // roots to annotate: new posts, full passes
+  let flaggedCount = 0;
   let pending = new Set();
   let fullScan = true;
   let scheduled = false;
@@ -52,7 +69,15 @@ export function startAnnotator({ site, api, doc = document }) {
   let dead = false;
   let lastStats = '';
   // Coordination traces (lib/coordination.js): a separate signal, never part of the verdict.
-  const coord = createCoordination({ api, alive: () => alive(), onChange: () => { fullScan = true; schedule(); } });
+  const coord = createCoordination({
+    api,
+    alive: () => alive(),
+    onChange: (ids) => {
+      if (!Array.isArray(ids)) fullScan = true;
+      else for (const id of ids) enqueueSet(rootsByPost.get(id), urgent);
+      schedule();
+    },
+  });
 
   const alive = () => { try { return !dead && Boolean(api.runtime?.id); } catch { return false; } };
   const enabled = () => settings !== null && settings.sites[site.id] !== false;
@@ -68,26 +93,82 @@ export function startAnnotator({ site, api, doc = document }) {
   function run() {
     scheduled = false;
     if (!alive()) { teardown(); return; }
-    if (!enabled()) { pending.clear(); return; }
-    const roots = new Set();
+    if (!enabled()) { pending.clear(); queue.clear(); urgent.clear(); return; }
     const sel = site.postSelector;
     if (typeof site.scopeOf === 'function' && coord.setScope(site.scopeOf(doc.location))) fullScan = true;
-    if (fullScan) { for (const r of doc.querySelectorAll(sel)) roots.add(r); fullScan = false; }
+    if (fullScan) { for (const r of doc.querySelectorAll(sel)) queue.add(r); fullScan = false; }
     for (const node of pending) {
       if (!node.isConnected || node.nodeType !== 1) continue;
       const up = node.closest(sel);
-      if (up) roots.add(up);
-      for (const r of node.querySelectorAll(sel)) roots.add(r);
+      if (up) queue.add(up);
+      for (const r of node.querySelectorAll(sel)) queue.add(r);
     }
     pending = new Set();
-    for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
-    const now = Date.now();
-    for (const root of roots) {
-      try { annotate(root, now); } catch { /* one odd post must not stop the rest */ }
+    if (bars.size > 0) for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
+    const deadline = clock() + SLICE_MS;
+    const wall = Date.now();
+    let out = false;
+    for (const set of [urgent, queue]) {
+      for (const root of set) {
+        set.delete(root);
+        if (!root.isConnected) continue;
+        try { annotate(root, wall); } catch { /* one odd post must not stop the rest */ }
+        if (clock() > deadline) { out = true; break; }
+      }
+      if (out) break;
     }
+    if (urgent.size > 0 || queue.size > 0) schedule(); // the rest in the next frame
+    if (indexAdds > 1000) sweepIndex();
     requestScores();
     coord.flush();
     sendStats();
+  }
+
+  function enqueueSet(roots, into) {
+    if (!roots) return;
+    for (const r of roots) {
+      if (r.isConnected) into.add(r);
+      else roots.delete(r);
+    }
+  }
+
+  function addTo(map, k, root) {
+    let set = map.get(k);
+    if (!set) { set = new Set(); map.set(k, set); }
+    set.add(root);
+  }
+
+  function removeFrom(map, k, root) {
+    const set = map.get(k);
+    if (!set) return;
+    set.delete(root);
+    if (set.size === 0) map.delete(k);
+  }
+
+  /** Records which account and post a root belongs to (null key: not known yet). */
+  function index(root, key, postId) {
+    const was = indexed.get(root);
+    if (was && was.key === key && was.postId === postId) return;
+    if (was) {
+      if (was.key) removeFrom(rootsByKey, was.key, root);
+      if (was.postId) removeFrom(rootsByPost, was.postId, root);
+    }
+    if (key) { addTo(rootsByKey, key, root); unresolved.delete(root); } else unresolved.add(root);
+    if (postId) addTo(rootsByPost, postId, root);
+    indexed.set(root, { key, postId });
+    indexAdds += 1;
+  }
+
+  /** Drops roots that left the page (the site's virtual list recycles them) from the indexes. */
+  function sweepIndex() {
+    indexAdds = 0;
+    for (const map of [rootsByKey, rootsByPost]) {
+      for (const [k, set] of map) {
+        for (const r of set) if (!r.isConnected) { set.delete(r); indexed.delete(r); }
+        if (set.size === 0) map.delete(k);
+      }
+    }
+    for (const set of [unresolved, graceRoots]) for (const r of set) if (!r.isConnected) set.delete(r);
   }
 
   function keyFor(info) {
@@ -103,13 +184,15 @@ export function startAnnotator({ site, api, doc = document }) {
     const handleKey = info.handle ? site.handleKey(info.handle) : null;
     const userKey = key ?? handleKey;
     const override = (key && overrideFor(settings, key)) || (handleKey && overrideFor(settings, handleKey)) || null;
-    if (key && !verdict) wanted.add(key);
+    index(root, key, info.postId ?? null);
+    if (key && !verdict) { wanted.add(key); if (!inflight.has(key)) toScore.add(key); }
     if (!verdict && !override) {
       if (key) return; // scoring is under way; the reply re-runs this post
       const seen = firstSeen.get(root) ?? now;
       firstSeen.set(root, seen);
-      if (now - seen < GRACE_MS) { waitForGrace(seen + GRACE_MS - now); return; }
+      if (now - seen < GRACE_MS) { graceRoots.add(root); waitForGrace(seen + GRACE_MS - now); return; }
     }
+    graceRoots.delete(root);
     const acc = key ? accounts.get(key) : null;
     // An account that says it is automated (Mastodon's `bot`) is marked as such, not accused by a
     // score; the user's "Not a bot" still wins.
@@ -122,7 +205,15 @@ export function startAnnotator({ site, api, doc = document }) {
     setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
     const postText = typeof site.postText === 'function' ? () => site.postText(root) : () => null;
     coord.seen(info.postId, info.handle, userKey, postText, acc);
-    const coordination = coord.viewOf(info.postId, info.handle);
+    // The mark needs only the size; the card's lines (with the other members' handles) are built
+    // when the card is rendered, through the getter.
+    const c = info.postId ? coord.get(info.postId) : null;
+    const postId = info.postId;
+    const ownHandle = info.handle;
+    const coordination = c ? {
+      size: c.cluster_size, postId,
+      get reasons() { return coord.viewOf(postId, ownHandle)?.reasons ?? []; },
+    } : null;
     setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
     const view = {
       key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
@@ -137,7 +228,12 @@ export function startAnnotator({ site, api, doc = document }) {
     };
     if (info.anchor) updateBadge(ensureBadge(root, info.anchor), view);
     applyAction(root, cls, info);
-    if (info.postId) judged.set(info.postId, cls);
+    if (info.postId) {
+      const was = judged.get(info.postId);
+      if (was === 'flagged') flaggedCount -= 1;
+      if (cls === 'flagged') flaggedCount += 1;
+      judged.set(info.postId, cls);
+    }
   }
 
   function setAttr(el, name, value) {
@@ -187,14 +283,17 @@ export function startAnnotator({ site, api, doc = document }) {
 
   function waitForGrace(ms) {
     if (graceTimer) return;
-    graceTimer = setTimeout(() => { graceTimer = 0; fullScan = true; schedule(); }, Math.max(ms, 16));
+    graceTimer = setTimeout(() => { graceTimer = 0; enqueueSet(graceRoots, urgent); schedule(); }, Math.max(ms, 16));
   }
 
   async function requestScores() {
     const keys = [];
-    for (const k of accounts.keys()) {
+    for (const k of toScore) {
       if (keys.length >= MAX_BATCH) break;
-      if (!verdicts.has(k) && !inflight.has(k) && wanted.has(k)) keys.push(k);
+      if (verdicts.has(k) || inflight.has(k)) { toScore.delete(k); continue; }
+      if (!accounts.has(k)) continue;
+      toScore.delete(k);
+      keys.push(k);
     }
     // Accounts the site does not score (too little data for the model) are unknown at once.
     if (typeof site.scorable === 'function') {
@@ -202,9 +301,11 @@ export function startAnnotator({ site, api, doc = document }) {
         const acc = accounts.get(keys[i]);
         if (site.scorable(acc)) continue;
         verdicts.set(keys[i], { score: null, reasons: [], facts: plainFacts(acc), automated: acc.automated ?? null, verified: acc.verified ?? null, unscored: true });
+        enqueueSet(rootsByKey.get(keys[i]), urgent);
         keys.splice(i, 1);
       }
-      if (keys.length === 0) { fullScan = true; schedule(); return; }
+      if (keys.length === 0) { schedule(); return; }
+      schedule();
     }
     if (keys.length === 0) return;
     for (const k of keys) inflight.add(k);
@@ -219,8 +320,8 @@ export function startAnnotator({ site, api, doc = document }) {
     keys.forEach((k, i) => {
       inflight.delete(k);
       verdicts.set(k, ok && reply.verdicts[i] && typeof reply.verdicts[i] === 'object' ? reply.verdicts[i] : { score: null, failed: true });
+      enqueueSet(rootsByKey.get(k), urgent); // only the posts of these accounts
     });
-    fullScan = true;
     schedule();
   }
 
@@ -231,15 +332,19 @@ export function startAnnotator({ site, api, doc = document }) {
       accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
       const handle = typeof site.handleOf === 'function' ? site.handleOf(acc) : acc.screen_name;
       if (handle) keyByHandle.set(handle.toLowerCase(), acc.key);
+      enqueueSet(rootsByKey.get(acc.key), urgent); // their posts show the new data
     }
-    for (const { post_id: postId, key } of links) keyByPost.set(postId, key);
-    fullScan = true;
+    for (const { post_id: postId, key } of links) {
+      if (keyByPost.get(postId) === key) continue;
+      keyByPost.set(postId, key);
+      enqueueSet(rootsByPost.get(postId), urgent);
+    }
+    enqueueSet(unresolved, urgent); // posts that waited for their author
     schedule();
   }
 
   function sendStats() {
-    let flagged = 0;
-    for (const cls of judged.values()) if (cls === 'flagged') flagged += 1;
+    const flagged = flaggedCount;
     const msg = { type: 'content->bg:stats', checked: judged.size, flagged };
     const sig = `${msg.checked}/${msg.flagged}`;
     if (sig === lastStats) return;
@@ -304,6 +409,7 @@ export function startAnnotator({ site, api, doc = document }) {
     }
     bars.clear();
     judged.clear();
+    flaggedCount = 0;
   }
 
   const observer = new MutationObserver((records) => {

@@ -15,6 +15,7 @@ const MAX_POSTS = 50000;
 const MAX_LISTED = 20;
 const RECOVERIES = 3; // at most this many full re-sends per scope (a background that keeps losing state)
 
+// `onChange(postIds)` is called with the ids of the posts whose coordination changed (null: any).
 export function createCoordination({ api, onChange, alive }) {
   const fromJson = new Map(); // post id -> Post from the page's JSON
   const sent = new Map(); // post id -> Post sent in this scope
@@ -70,16 +71,17 @@ export function createCoordination({ api, onChange, alive }) {
     queue.set(postId, post);
   }
 
+  /** Applies the background's updates; returns the ids of the posts whose state changed. */
   function apply(updates) {
-    if (!Array.isArray(updates)) return false;
-    let changed = false;
+    const changed = [];
+    if (!Array.isArray(updates)) return changed;
     for (const u of updates) {
       if (!u || typeof u.post_id !== 'string') continue;
       const on = typeof u.cluster_id === 'string' && Array.isArray(u.reasons) && u.reasons.length > 0
         && Number.isSafeInteger(u.cluster_size) && u.cluster_size > 0;
       if (on) state.set(u.post_id, u);
       else if (!state.delete(u.post_id)) continue;
-      changed = true;
+      changed.push(u.post_id);
     }
     return changed;
   }
@@ -104,7 +106,7 @@ export function createCoordination({ api, onChange, alive }) {
       reply = null;
     }
     busy = false;
-    if (myScope !== scope) { onChange(); return; } // moved on meanwhile: the answer is stale
+    if (myScope !== scope) { onChange(null); return; } // moved on meanwhile: the answer is stale (null: every post)
     if (!reply || reply.error) { if (queue.size > 0) flush(); return; } // these posts stay unmarked
     if (typeof reply.session === 'string' && reply.session !== session) {
       const lost = !asked.reset && session !== null;
@@ -115,7 +117,8 @@ export function createCoordination({ api, onChange, alive }) {
         for (const id of queue.keys()) sent.delete(id);
       }
     }
-    if (apply(reply.updates)) onChange();
+    const changed = apply(reply.updates);
+    if (changed.length > 0) onChange(changed); // only these posts need a new look
     if (queue.size > 0) flush();
   }
 
