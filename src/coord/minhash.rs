@@ -171,23 +171,36 @@ pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 #[derive(Default)]
 pub struct LshIndex {
     buckets: IdMap<Vec<u32>>,
+    /// Per item, the last item whose candidates listed it (de-duplication without sorting
+    /// every bucket's contents: common buckets hold thousands of items).
+    seen: Vec<u32>,
 }
 
 impl LshIndex {
-    /// Inserts `item` and returns its candidates (each once, in insertion order).
+    /// Inserts `item` and returns its candidates (each once, in insertion order). Items must be
+    /// inserted with increasing numbers.
     pub fn insert(&mut self, item: u32, sig: &Signature) -> Vec<u32> {
         let mut candidates = Vec::new();
+        if self.seen.len() <= item as usize {
+            self.seen.resize(item as usize + 1, u32::MAX);
+        }
         for (band, rows) in sig.chunks_exact(ROWS).enumerate() {
             let mut key = (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             for r in rows {
                 key = mix64(key ^ u64::from(*r));
             }
             let bucket = self.buckets.entry(key).or_default();
-            candidates.extend_from_slice(bucket);
+            for &other in bucket.iter() {
+                if let Some(mark) = self.seen.get_mut(other as usize) {
+                    if *mark != item {
+                        *mark = item;
+                        candidates.push(other);
+                    }
+                }
+            }
             bucket.push(item);
         }
         candidates.sort_unstable();
-        candidates.dedup();
         candidates
     }
 }
