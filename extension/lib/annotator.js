@@ -56,6 +56,7 @@ export function startAnnotator({ site, api, doc = document }) {
   const unresolved = new Set(); // roots whose author is not known yet (re-tried when data arrives)
   const graceRoots = new Set(); // roots waiting for their author's data within GRACE_MS
   const indexed = new WeakMap(); // root -> {key, postId} it is indexed under
+  const infos = new WeakMap(); // root -> what site.readPost gave on its last fresh reading
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -108,12 +109,13 @@ export function startAnnotator({ site, api, doc = document }) {
     const deadline = clock() + SLICE_MS;
     const wall = Date.now();
     let out = false;
+    let n = 0;
     for (const set of [urgent, queue]) {
       for (const root of set) {
         set.delete(root);
         if (!root.isConnected) continue;
-        try { annotate(root, wall); } catch { /* one odd post must not stop the rest */ }
-        if (clock() > deadline) { out = true; break; }
+        try { annotate(root, wall, set === queue); } catch { /* one odd post must not stop the rest */ }
+        if ((++n & 3) === 0 && clock() > deadline) { out = true; break; }
       }
       if (out) break;
     }
@@ -176,9 +178,15 @@ export function startAnnotator({ site, api, doc = document }) {
       || (info.handle && keyByHandle.get(info.handle.toLowerCase())) || null;
   }
 
-  function annotate(root, now) {
-    const info = site.readPost(root);
-    if (!info) return;
+  /**
+   * `fresh`: read the post from the DOM (a new or changed post, a full pass); else the reading of
+   * its last pass is reused while its anchor is still in it (a score reply, a coordination change).
+   */
+  function annotate(root, now, fresh) {
+    let info = fresh ? null : infos.get(root);
+    if (!info || (info.anchor && !(info.anchor.isConnected && root.contains(info.anchor)))) info = site.readPost(root);
+    if (!info) { infos.delete(root); return; }
+    infos.set(root, info);
     const key = keyFor(info);
     const verdict = key ? verdicts.get(key) : undefined;
     const handleKey = info.handle ? site.handleKey(info.handle) : null;

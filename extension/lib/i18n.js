@@ -34,6 +34,7 @@ let numberFormat = null;
 /** Integers with grouping, other numbers with one decimal. */
 export function formatValue(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return String(value ?? '');
+  if (Number.isInteger(value) && value > -1000 && value < 1000) return String(value); // no grouping below 1,000
   const rounded = Number.isInteger(value) ? value : Math.round(value * 10) / 10;
   numberFormat ??= new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
   return numberFormat.format(rounded);
