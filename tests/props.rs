@@ -383,3 +383,22 @@ proptest! {
         }
     }
 }
+
+/// The case proptest found: an observation time of `i64::MIN` overflowed the account's age
+/// (`now - created`). `score` now clamps `now`; kept as a plain regression test.
+#[test]
+fn absurd_observation_time_regression() {
+    let a = Account {
+        created_at: Some("1970-01-01T00:00:01Z".into()),
+        followers_count: Some(1),
+        statuses_count: Some(1),
+        ..Account::default()
+    };
+    for now in [i64::MIN, -1, i64::MAX] {
+        let v = score(&a, now);
+        assert!(
+            v.score.is_some_and(|s| (0.0..=1.0).contains(&s)),
+            "{now}: {v:?}"
+        );
+    }
+}
