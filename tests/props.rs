@@ -215,6 +215,21 @@ proptest! {
         prop_assert_eq!(score(&a, NOW), score(&twin, NOW));
     }
 
+    /// Behaviour, not opinions: the words of a name, bio, location or website never matter,
+    /// only their length and digit count (name, bio) or presence (location, website).
+    #[test]
+    fn words_never_change_a_score(a in account(), other in text()) {
+        let blank = |s: &Option<String>| {
+            s.as_ref().map(|t| t.chars().map(|c| if c.is_ascii_digit() { '7' } else { 'x' }).collect())
+        };
+        let mut twin = a.clone();
+        twin.name = blank(&a.name);
+        twin.description = blank(&a.description);
+        twin.location = a.location.as_ref().map(|_| other.clone().unwrap_or_else(|| "z".into()));
+        twin.url = a.url.as_ref().map(|_| "https://example.org/".to_owned());
+        prop_assert_eq!(score(&a, NOW), score(&twin, NOW));
+    }
+
     #[test]
     fn any_observation_time_is_safe(
         a in account(),
