@@ -86,8 +86,10 @@ export function startAnnotator({ site, api, doc = document }) {
   function schedule() {
     if (scheduled || dead) return;
     scheduled = true;
-    // requestAnimationFrame does not run in hidden tabs; the timeout keeps those going.
-    const timer = setTimeout(run, 100);
+    // requestAnimationFrame does not run in hidden tabs; the timeout keeps those going. In a
+    // visible tab it is only a safety net: writes outside the frame would make the site's own
+    // layout reads (scroll handlers) pay for a forced layout.
+    const timer = setTimeout(run, doc.visibilityState === 'hidden' ? 100 : 1000);
     requestAnimationFrame(() => { clearTimeout(timer); run(); });
   }
 

@@ -21,6 +21,28 @@ function el(doc, tag, props = {}, ...children) {
   return node;
 }
 
+// One constructed stylesheet shared by every badge's shadow root (one parse, one rule set for the
+// whole page) where the browser lets the content script adopt it; else a <style> per badge.
+let sharedSheet = null;
+let sheetDoc = null;
+let adoptable = true;
+
+function adoptSheet(doc, root) {
+  if (!adoptable) return false;
+  try {
+    if (sheetDoc !== doc) {
+      const sheet = new doc.defaultView.CSSStyleSheet();
+      sheet.replaceSync(BADGE_CSS);
+      sharedSheet = sheet;
+      sheetDoc = doc;
+    }
+    root.adoptedStyleSheets = [sharedSheet];
+    if (root.adoptedStyleSheets.length === 1) return true;
+  } catch { /* not available in this world */ }
+  adoptable = false;
+  return false;
+}
+
 /**
  * Creates a badge. `onDecision(view, decision)` is called with 'allow', 'flag' or null (return to
  * automatic) when the user presses one of the card's actions; `onCoordination(view, code)` when
@@ -34,8 +56,6 @@ function el(doc, tag, props = {}, ...children) {
 export function createBadge(doc, onDecision, onCoordination) {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: 'open' });
-  const style = el(doc, 'style');
-  style.textContent = BADGE_CSS;
   const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card' });
   const glyph = el(doc, 'span', { class: 'glyph', 'aria-hidden': 'true' });
   mark.append(glyph);
@@ -43,7 +63,12 @@ export function createBadge(doc, onDecision, onCoordination) {
   // words, beside the bot mark and independent of it.
   const coordMark = el(doc, 'span', { class: 'coord', 'aria-hidden': 'true', hidden: '' });
   const card = el(doc, 'div', { class: 'card', id: 'card', role: 'dialog', hidden: '' });
-  root.append(style, mark, coordMark, card);
+  if (!adoptSheet(doc, root)) {
+    const style = el(doc, 'style');
+    style.textContent = BADGE_CSS;
+    root.append(style);
+  }
+  root.append(mark, coordMark, card);
   const s = {
     view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
     markSig: '', onDecision, onCoordination, closeTimer: 0,
