@@ -24,6 +24,7 @@ pub use post::Post;
 use minhash::{LshIndex, Shingling};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Every trace needs at least this many distinct accounts.
 pub const MIN_ACCOUNTS: usize = 3;
@@ -189,7 +190,7 @@ pub struct Clusterer {
     link_groups: Vec<(String, KeyGroup)>,
     bursts: burst::Bursts,
     /// What was last reported per item, so only changes are reported again.
-    reported: Vec<Option<PostCoordination>>,
+    reported: Vec<Option<RawState>>,
     /// Candidate pairs confirmed by real Jaccard so far (for the evaluation and the bench).
     pub stats: Stats,
 }
@@ -316,15 +317,26 @@ impl Clusterer {
         let burst_changed = self.bursts.recompute(&self.account_created);
 
         let mut affected: Vec<u32> = (first_new..self.items.len() as u32).collect();
-        for c in touched_clusters {
-            let root = self.clusters.find(c);
+        // Each touched group once: a large group touched by every post of the batch must not
+        // list its members once per post.
+        let mut roots: Vec<u32> = touched_clusters
+            .into_iter()
+            .map(|c| self.clusters.find(c))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        for root in roots {
             if self.clusters.accounts[root as usize].len() >= self.cfg.min_accounts {
                 affected.extend_from_slice(&self.clusters.members[root as usize]);
             }
         }
+        touched_hashtags.sort_unstable();
+        touched_hashtags.dedup();
         for g in touched_hashtags {
             affected.extend_from_slice(&self.hashtag_groups[g as usize].1.posts);
         }
+        touched_links.sort_unstable();
+        touched_links.dedup();
         for g in touched_links {
             affected.extend_from_slice(&self.link_groups[g as usize].1.posts);
         }
@@ -338,16 +350,16 @@ impl Clusterer {
         affected.sort_unstable();
         affected.dedup();
         let mut out = Vec::new();
+        let mut cache = MemberCache::default();
         for i in affected {
-            let state = self.state(i);
-            let previous = &self.reported[i as usize];
-            let changed = match previous {
-                Some(p) => *p != state,
-                None => state.cluster_id.is_some(),
+            let raw = self.raw_state(i, &mut cache);
+            let changed = match &self.reported[i as usize] {
+                Some(p) => *p != raw,
+                None => !raw.is_empty(),
             };
             if changed {
-                self.reported[i as usize] = Some(state.clone());
-                out.push(state);
+                out.push(self.materialize(i, &raw));
+                self.reported[i as usize] = Some(raw);
             }
         }
         out
@@ -355,10 +367,15 @@ impl Clusterer {
 
     /// The current state of every post that has a coordination reason, in insertion order.
     pub fn snapshot(&mut self) -> Vec<PostCoordination> {
-        (0..self.items.len() as u32)
-            .map(|i| self.state(i))
-            .filter(|s| s.cluster_id.is_some())
-            .collect()
+        let mut cache = MemberCache::default();
+        let mut out = Vec::new();
+        for i in 0..self.items.len() as u32 {
+            let raw = self.raw_state(i, &mut cache);
+            if !raw.is_empty() {
+                out.push(self.materialize(i, &raw));
+            }
+        }
+        out
     }
 
     /// The near-duplicate text clusters that count, as lists of post indices in insertion
@@ -438,83 +455,149 @@ impl Clusterer {
         }
     }
 
-    /// The coordination state of item `i` now.
-    fn state(&mut self, i: u32) -> PostCoordination {
+    /// The coordination reasons of item `i` now, by item indices (member lists shared per
+    /// group through `cache`, which is valid while no post is added).
+    fn raw_state(&mut self, i: u32, cache: &mut MemberCache) -> RawState {
         let min = self.cfg.min_accounts;
         let mut reasons = Vec::new();
         let root = self.clusters.find(i);
         let accounts = self.clusters.accounts[root as usize].len();
         if accounts >= min {
-            let mut members = self.clusters.members[root as usize].clone();
-            members.sort_unstable();
-            reasons.push(CoordReason {
-                code: "near_duplicate_text",
-                value: accounts as f64,
-                group: format!("t{}", members.first().copied().unwrap_or(root)),
-                members: self.post_ids(&members),
-                detail: None,
+            let members = cache
+                .entry(GroupKind::Text, root)
+                .or_insert_with(|| {
+                    let mut m = self.clusters.members[root as usize].clone();
+                    m.sort_unstable();
+                    m.truncate(MAX_MEMBERS_LISTED);
+                    Rc::new(m)
+                })
+                .clone();
+            reasons.push(RawReason {
+                group: GroupRef::Text(members.first().copied().unwrap_or(root)),
+                value: accounts as u32,
+                members,
             });
         }
         let Some(item) = self.items.get(i as usize) else {
-            return empty_state(String::new());
+            return reasons;
         };
-        if let Some((key, group)) = item
+        if let Some((g, (_, group))) = item
             .hashtag_group
-            .and_then(|g| self.hashtag_groups.get(g as usize))
+            .and_then(|g| Some((g, self.hashtag_groups.get(g as usize)?)))
         {
             if group.accounts.len() >= min {
-                reasons.push(CoordReason {
-                    code: "same_hashtag_sequence",
-                    value: group.accounts.len() as f64,
-                    group: format!("h{}", item.hashtag_group.unwrap_or_default()),
-                    members: self.post_ids(&group.posts),
-                    detail: Some(
-                        key.split(' ')
-                            .map(|t| format!("#{t}"))
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    ),
+                let members = cache
+                    .entry(GroupKind::Hashtag, g)
+                    .or_insert_with(|| Rc::new(listed(&group.posts)))
+                    .clone();
+                reasons.push(RawReason {
+                    group: GroupRef::Hashtag(g),
+                    value: group.accounts.len() as u32,
+                    members,
                 });
             }
         }
         for &g in &item.link_groups {
-            if let Some((key, group)) = self.link_groups.get(g as usize) {
+            if let Some((_, group)) = self.link_groups.get(g as usize) {
                 if group.accounts.len() >= min {
-                    reasons.push(CoordReason {
-                        code: "same_link",
-                        value: group.accounts.len() as f64,
-                        group: format!("l{g}"),
-                        members: self.post_ids(&group.posts),
-                        detail: Some(key.clone()),
+                    let members = cache
+                        .entry(GroupKind::Link, g)
+                        .or_insert_with(|| Rc::new(listed(&group.posts)))
+                        .clone();
+                    reasons.push(RawReason {
+                        group: GroupRef::Link(g),
+                        value: group.accounts.len() as u32,
+                        members,
                     });
                 }
             }
         }
-        if let Some(b) = self
+        if let Some((g, b)) = self
             .bursts
             .group_of
             .get(item.account as usize)
             .copied()
             .flatten()
-            .and_then(|g| self.bursts.groups.get(g as usize))
+            .and_then(|g| Some((g, self.bursts.groups.get(g as usize)?)))
         {
-            let mut posts: Vec<u32> = b
-                .accounts
-                .iter()
-                .filter_map(|a| self.account_posts.get(*a as usize))
-                .flatten()
-                .copied()
-                .collect();
-            posts.sort_unstable();
-            reasons.push(CoordReason {
-                code: "creation_burst",
-                value: b.accounts.len() as f64,
-                group: format!("b{}", burst::date(b.from)),
-                members: self.post_ids(&posts),
-                detail: Some(format!("{}..{}", burst::date(b.from), burst::date(b.to))),
+            let account_posts = &self.account_posts;
+            let members = cache
+                .entry(GroupKind::Burst, g)
+                .or_insert_with(|| {
+                    let mut posts: Vec<u32> = b
+                        .accounts
+                        .iter()
+                        .filter_map(|a| account_posts.get(*a as usize))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    posts.sort_unstable();
+                    posts.truncate(MAX_MEMBERS_LISTED);
+                    Rc::new(posts)
+                })
+                .clone();
+            reasons.push(RawReason {
+                group: GroupRef::Burst(b.from.div_euclid(DAY), b.to.div_euclid(DAY)),
+                value: b.accounts.len() as u32,
+                members,
             });
         }
-        let mut state = empty_state(item.post_id.clone());
+        reasons
+    }
+
+    /// The reported state of item `i` from its reasons.
+    fn materialize(&self, i: u32, raw: &RawState) -> PostCoordination {
+        let reasons: Vec<CoordReason> = raw
+            .iter()
+            .map(|r| {
+                let members = self.post_ids(&r.members);
+                let value = f64::from(r.value);
+                match r.group {
+                    GroupRef::Text(first) => CoordReason {
+                        code: "near_duplicate_text",
+                        value,
+                        group: format!("t{first}"),
+                        members,
+                        detail: None,
+                    },
+                    GroupRef::Hashtag(g) => CoordReason {
+                        code: "same_hashtag_sequence",
+                        value,
+                        group: format!("h{g}"),
+                        members,
+                        detail: self.hashtag_groups.get(g as usize).map(|(key, _)| {
+                            key.split(' ')
+                                .map(|t| format!("#{t}"))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        }),
+                    },
+                    GroupRef::Link(g) => CoordReason {
+                        code: "same_link",
+                        value,
+                        group: format!("l{g}"),
+                        members,
+                        detail: self.link_groups.get(g as usize).map(|(key, _)| key.clone()),
+                    },
+                    GroupRef::Burst(from, to) => {
+                        let (from, to) = (burst::date(from * DAY), burst::date(to * DAY));
+                        CoordReason {
+                            code: "creation_burst",
+                            value,
+                            group: format!("b{from}"),
+                            members,
+                            detail: Some(format!("{from}..{to}")),
+                        }
+                    }
+                }
+            })
+            .collect();
+        let post_id = self
+            .items
+            .get(i as usize)
+            .map(|x| x.post_id.clone())
+            .unwrap_or_default();
+        let mut state = empty_state(post_id);
         let main = reasons
             .first()
             .filter(|r| r.code == "near_duplicate_text")
@@ -554,6 +637,59 @@ fn empty_state(post_id: String) -> PostCoordination {
         cluster_size: 0,
         members: Vec::new(),
         reasons: Vec::new(),
+    }
+}
+
+/// Seconds per day (burst windows are reported by day).
+const DAY: i64 = 86_400;
+
+/// The first [`MAX_MEMBERS_LISTED`] of a group's posts.
+fn listed(posts: &[u32]) -> Vec<u32> {
+    posts.iter().take(MAX_MEMBERS_LISTED).copied().collect()
+}
+
+/// A coordination group a post belongs to, as reported: what its `group` and `detail` strings
+/// are made of (the text cluster by its first member, the burst window by days).
+#[derive(Debug, Clone, PartialEq)]
+enum GroupRef {
+    Text(u32),
+    Hashtag(u32),
+    Link(u32),
+    Burst(i64, i64),
+}
+
+/// One reason by item indices: equal raw reasons give equal [`CoordReason`]s (post ids are
+/// unique), so changes are found without building strings.
+#[derive(Debug, Clone, PartialEq)]
+struct RawReason {
+    group: GroupRef,
+    value: u32,
+    /// The listed members (at most [`MAX_MEMBERS_LISTED`]), shared by the group's posts.
+    members: Rc<Vec<u32>>,
+}
+
+type RawState = Vec<RawReason>;
+
+#[derive(Clone, Copy)]
+enum GroupKind {
+    Text,
+    Hashtag,
+    Link,
+    Burst,
+}
+
+/// Member lists computed once per group during one update.
+#[derive(Default)]
+struct MemberCache(minhash::IdMap<Rc<Vec<u32>>>);
+
+impl MemberCache {
+    fn entry(
+        &mut self,
+        kind: GroupKind,
+        id: u32,
+    ) -> std::collections::hash_map::Entry<'_, u64, Rc<Vec<u32>>> {
+        self.0
+            .entry(minhash::mix64(((kind as u64) << 32) | u64::from(id)))
     }
 }
 
