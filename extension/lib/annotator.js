@@ -24,6 +24,7 @@ const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
 const SLICE_MS = 8; // work per frame before yielding
+const COORD_MS = 300; // coordination changes are applied at most this often (a growing group changes all its members)
 const clock = () => (globalThis.performance ? performance.now() : Date.now());
 
 /** The facts the page gave for an account that is not scored (shown in the card, no judgement). */
@@ -57,6 +58,11 @@ export function startAnnotator({ site, api, doc = document }) {
   const graceRoots = new Set(); // roots waiting for their author's data within GRACE_MS
   const indexed = new WeakMap(); // root -> {key, postId} it is indexed under
   const infos = new WeakMap(); // root -> what site.readPost gave on its last fresh reading
+  const views = new WeakMap(); // root -> the badge view of its last annotation
+  const badges = new WeakMap(); // root -> its badge
+  const coordDirty = new Set(); // roots whose coordination changed (only the mark and card to redo)
+  let coordDue = 0;
+  let coordTimer = 0;
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -74,9 +80,10 @@ export function startAnnotator({ site, api, doc = document }) {
     api,
     alive: () => alive(),
     onChange: (ids) => {
-      if (!Array.isArray(ids)) fullScan = true;
-      else for (const id of ids) enqueueSet(rootsByPost.get(id), urgent);
-      schedule();
+      if (!Array.isArray(ids)) { fullScan = true; schedule(); return; }
+      for (const id of ids) enqueueSet(rootsByPost.get(id), coordDirty);
+      if (coordDue === 0) coordDue = clock() + COORD_MS;
+      if (!coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; schedule(); }, COORD_MS);
     },
   });
 
@@ -121,7 +128,17 @@ export function startAnnotator({ site, api, doc = document }) {
       }
       if (out) break;
     }
-    if (urgent.size > 0 || queue.size > 0) schedule(); // the rest in the next frame
+    if (!out && coordDirty.size > 0 && clock() >= coordDue) {
+      for (const root of coordDirty) {
+        coordDirty.delete(root);
+        if (!root.isConnected) continue;
+        try { refreshCoord(root, wall); } catch { /* as above */ }
+        if ((++n & 7) === 0 && clock() > deadline) { out = true; break; }
+      }
+      if (coordDirty.size === 0) coordDue = 0;
+    }
+    if (urgent.size > 0 || queue.size > 0 || (coordDirty.size > 0 && coordDue !== 0 && clock() >= coordDue)) schedule(); // the rest in the next frame
+    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; schedule(); }, COORD_MS);
     if (indexAdds > 1000) sweepIndex();
     requestScores();
     coord.flush();
@@ -215,15 +232,7 @@ export function startAnnotator({ site, api, doc = document }) {
     setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
     const postText = typeof site.postText === 'function' ? () => site.postText(root) : () => null;
     coord.seen(info.postId, info.handle, userKey, postText, acc);
-    // The mark needs only the size; the card's lines (with the other members' handles) are built
-    // when the card is rendered, through the getter.
-    const c = info.postId ? coord.get(info.postId) : null;
-    const postId = info.postId;
-    const ownHandle = info.handle;
-    const coordination = c ? {
-      size: c.cluster_size, postId,
-      get reasons() { return coord.viewOf(postId, ownHandle)?.reasons ?? []; },
-    } : null;
+    const coordination = coordViewOf(info);
     setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
     const view = {
       key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
@@ -236,7 +245,12 @@ export function startAnnotator({ site, api, doc = document }) {
       selfDeclared,
       coordination,
     };
-    if (info.anchor) updateBadge(ensureBadge(root, info.anchor), view);
+    if (info.anchor) {
+      const badge = ensureBadge(root, info.anchor);
+      badges.set(root, badge);
+      views.set(root, view);
+      updateBadge(badge, view);
+    }
     applyAction(root, cls, info);
     if (info.postId) {
       const was = judged.get(info.postId);
@@ -244,6 +258,31 @@ export function startAnnotator({ site, api, doc = document }) {
       if (cls === 'flagged') flaggedCount += 1;
       judged.set(info.postId, cls);
     }
+  }
+
+  /**
+   * The coordination part of a post's view. The mark needs only the size; the card's lines (with
+   * the other members' handles) are built when the card is rendered, through the getter.
+   */
+  function coordViewOf(info) {
+    const postId = info.postId;
+    const c = postId ? coord.get(postId) : null;
+    if (!c) return null;
+    const ownHandle = info.handle;
+    return { size: c.cluster_size, postId, get reasons() { return coord.viewOf(postId, ownHandle)?.reasons ?? []; } };
+  }
+
+  /** Only the coordination of an annotated post changed: redo its attribute and its badge's mark. */
+  function refreshCoord(root, now) {
+    const info = infos.get(root);
+    const view = views.get(root);
+    const badge = badges.get(root);
+    if (!info || !view || !badge || badge.parentNode !== info.anchor || !root.contains(badge)) { annotate(root, now, false); return; }
+    const coordination = coordViewOf(info);
+    setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
+    const next = { ...view, coordination };
+    views.set(root, next);
+    updateBadge(badge, next);
   }
 
   function setAttr(el, name, value) {
@@ -439,6 +478,7 @@ export function startAnnotator({ site, api, doc = document }) {
     try { unsubscribe(); } catch { /* ignore */ }
     try { api.storage.onChanged.removeListener(onStorage); } catch { /* context gone */ }
     clearTimeout(graceTimer);
+    clearTimeout(coordTimer);
     removeAll(false);
   }
 

@@ -71,7 +71,7 @@ export function createBadge(doc, onDecision, onCoordination) {
   root.append(mark, coordMark, card);
   const s = {
     view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
-    markSig: '', onDecision, onCoordination, closeTimer: 0,
+    markSig: '', coordSig: null, onDecision, onCoordination, closeTimer: 0,
   };
   state.set(host, s);
 
@@ -199,22 +199,28 @@ export function updateBadge(host, view) {
   s.view = view;
   const p = s.parts;
   const coord = view.coordination ?? null;
-  const markSig = `${view.verdict}|${view.selfDeclared ? 1 : 0}|${coord ? coord.size : ''}`;
-  if (markSig !== s.markSig) {
-    s.markSig = markSig;
-    host.setAttribute('data-verdict', view.verdict);
-    p.mark.dataset.verdict = view.verdict;
-    if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
-    else host.removeAttribute('data-self-declared');
-    // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
-    // an account that says it is automated; circles for the others.
-    p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
-      : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
+  const verdictSig = `${view.verdict}|${view.selfDeclared ? 1 : 0}`;
+  const coordSig = coord ? String(coord.size) : '';
+  if (verdictSig !== s.markSig || coordSig !== s.coordSig) {
+    if (verdictSig !== s.markSig) {
+      host.setAttribute('data-verdict', view.verdict);
+      p.mark.dataset.verdict = view.verdict;
+      if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
+      else host.removeAttribute('data-self-declared');
+      // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
+      // an account that says it is automated; circles for the others.
+      p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
+        : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
+    }
+    if (coordSig !== s.coordSig) {
+      p.coordMark.hidden = !coord;
+      p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
+      if (coord) host.setAttribute('data-coordinated', coordSig);
+      else host.removeAttribute('data-coordinated');
+    }
+    s.markSig = verdictSig;
+    s.coordSig = coordSig;
     const level = levelOf(view);
-    p.coordMark.hidden = !coord;
-    p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
-    if (coord) host.setAttribute('data-coordinated', String(coord.size));
-    else host.removeAttribute('data-coordinated');
     p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
       : t('mark_label', [level]));
   }
