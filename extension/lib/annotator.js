@@ -392,12 +392,21 @@ export function startAnnotator({ site, api, doc = document }) {
     schedule();
   }
 
+  // At most one stats message per STATS_MS (the frame-sliced batches would send one per frame);
+  // the last count always goes out, on a timer.
+  const STATS_MS = 250;
+  let statsAt = -Infinity;
+  let statsTimer = 0;
   function sendStats() {
+    if (statsTimer) return;
+    const wait = statsAt + STATS_MS - clock();
+    if (wait > 0) { statsTimer = setTimeout(() => { statsTimer = 0; if (!dead) sendStats(); }, wait); return; }
     const flagged = flaggedCount;
     const msg = { type: 'content->bg:stats', checked: judged.size, flagged };
     const sig = `${msg.checked}/${msg.flagged}`;
     if (sig === lastStats) return;
     lastStats = sig;
+    statsAt = clock();
     try { api.runtime.sendMessage(msg).catch(() => {}); } catch { /* context gone: the next batch tears down */ }
   }
 
@@ -479,6 +488,7 @@ export function startAnnotator({ site, api, doc = document }) {
     try { api.storage.onChanged.removeListener(onStorage); } catch { /* context gone */ }
     clearTimeout(graceTimer);
     clearTimeout(coordTimer);
+    clearTimeout(statsTimer);
     removeAll(false);
   }
 
