@@ -121,9 +121,34 @@ pub fn extract_with(account: &Account, now: i64, bigrams: Option<&Bigrams>) -> F
         .description
         .as_deref()
         .map_or(0, |d| d.chars().count()) as f32;
-    f[idx::HAS_LOCATION] = flag(Some(account.location.is_some()));
-    f[idx::HAS_URL] = flag(Some(account.url.is_some()));
+    // A missing location or website counts as "has none", except on sites whose profiles have
+    // no such field: there it is unknown (NaN; no `no_location` / `no_website` reason), and
+    // `score` resolves it to the human-side value (`model::predict_conservative`). Mastodon has
+    // no location field (its website comes from a profile link field); Bluesky has neither.
+    let (location_field, url_field) = site_fields(account.platform.as_deref());
+    f[idx::HAS_LOCATION] = presence(account.location.is_some(), location_field);
+    f[idx::HAS_URL] = presence(account.url.is_some(), url_field);
     f
+}
+
+/// Whether profiles of `platform` have a location and a website field (`(location, url)`).
+/// Unknown platforms (and the datasets, all `twitter`) are taken to have both.
+pub fn site_fields(platform: Option<&str>) -> (bool, bool) {
+    match platform.map(str::trim) {
+        Some(p) if p.eq_ignore_ascii_case("mastodon") => (false, true),
+        Some(p) if p.eq_ignore_ascii_case("bluesky") => (false, false),
+        _ => (true, true),
+    }
+}
+
+/// 1 when present; 0 when absent on a site that has the field; NaN (unknown) when the site has
+/// no such field.
+fn presence(present: bool, site_has_field: bool) -> f32 {
+    match (present, site_has_field) {
+        (true, _) => 1.0,
+        (false, true) => 0.0,
+        (false, false) => f32::NAN,
+    }
 }
 
 fn digit_count(s: &str) -> usize {
@@ -223,6 +248,31 @@ mod tests {
         assert!(f[idx::LISTED].is_nan());
         assert!(f[idx::DEFAULT_PROFILE].is_nan());
         assert!(f[idx::HANDLE_LIKELIHOOD].is_nan());
+    }
+
+    #[test]
+    fn fields_a_site_lacks_are_unknown_not_absent() {
+        let mut a = Account::default();
+        for (platform, loc, url) in [
+            (None, 0.0, 0.0),
+            (Some("twitter"), 0.0, 0.0),
+            (Some("mastodon"), f32::NAN, 0.0),
+            (Some("bluesky"), f32::NAN, f32::NAN),
+        ] {
+            a.platform = platform.map(str::to_owned);
+            let f = extract_with(&a, 0, None);
+            assert_eq!(
+                f[idx::HAS_LOCATION].to_bits(),
+                loc.to_bits(),
+                "{platform:?}"
+            );
+            assert_eq!(f[idx::HAS_URL].to_bits(), url.to_bits(), "{platform:?}");
+        }
+        // A value the adapter did find still counts as present.
+        a.location = Some("Berlin".into());
+        a.url = Some("https://example.org".into());
+        let f = extract_with(&a, 0, None);
+        assert_eq!((f[idx::HAS_LOCATION], f[idx::HAS_URL]), (1.0, 1.0));
     }
 
     #[test]

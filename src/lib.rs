@@ -40,7 +40,9 @@ pub fn score(account: &Account, now: i64) -> Verdict {
     if !has_enough_data(account) {
         return verdict;
     }
-    let (p, contributions) = model::predict(&f);
+    // Fields the site has no place for (location on Mastodon and Bluesky, website on Bluesky)
+    // are unknown, never "has none": they take their human-side value.
+    let (p, contributions) = model::predict_conservative(&f);
     if p.is_finite() {
         verdict.score = Some(p.clamp(0.0, 1.0));
         verdict.reasons = reasons::top_reasons(&contributions, &f);

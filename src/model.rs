@@ -625,6 +625,42 @@ pub fn predict(f: &Features) -> (f64, [f64; idx::COUNT]) {
     (m.calibrate(raw), out)
 }
 
+/// Presence flags that are unknown when a site has no such profile field (see
+/// `features::site_fields`).
+const SITE_FLAGS: [usize; 2] = [idx::HAS_LOCATION, idx::HAS_URL];
+
+/// [`predict`], except that an unknown presence flag (NaN in `has_location` / `has_url`: the
+/// site has no such field) is resolved to whichever of "has none" (0) and "has one" (1) gives
+/// the lower score: the conservative, human-side value for this account. The trees never saw
+/// a NaN there in training, so their default direction for it is a tie-break, not learned
+/// (docs/DECISIONS.md). The returned contributions are those of the chosen variant.
+pub fn predict_conservative(f: &Features) -> (f64, [f64; idx::COUNT]) {
+    let mut unknown = [usize::MAX; SITE_FLAGS.len()];
+    let mut n = 0;
+    for i in SITE_FLAGS {
+        if f[i].is_nan() {
+            unknown[n] = i;
+            n += 1;
+        }
+    }
+    let mut best = predict(f);
+    if n == 0 || !best.0.is_finite() {
+        return best;
+    }
+    best.0 = f64::INFINITY;
+    for mask in 0..1u32 << n {
+        let mut g = *f;
+        for (k, &i) in unknown[..n].iter().enumerate() {
+            g[i] = if mask >> k & 1 == 1 { 1.0 } else { 0.0 };
+        }
+        let r = predict(&g);
+        if r.0 < best.0 {
+            best = r;
+        }
+    }
+    best
+}
+
 /// FNV-1a (64-bit) of a byte string: the artifact's fingerprint in tests and `botlens train`.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {

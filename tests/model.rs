@@ -298,3 +298,42 @@ fn compiled_walk_equals_the_reference_walk() {
         }
     }
 }
+
+/// Mastodon has no location field and Bluesky neither location nor website: the core must not
+/// read them as "has none" (a bot-ward signal), nor let the trees' untrained default for a
+/// missing value push the other way. The same profile scores no higher on those sites than on
+/// a site whose "no location" is real, and no `no_location` / `no_website` reason is given.
+#[test]
+fn fields_a_site_lacks_do_not_push_toward_bot() {
+    // Mastodon- and Bluesky-shaped accounts (tests/fixtures/mastodon, tests/e2e/sites).
+    let accounts = [
+        r#"{"screen_name":"weatherbot","name":"Hourly weather (bot)","description":"Automated hourly weather reports.","created_at":"2023-06-12T00:00:00Z","followers_count":2310,"friends_count":0,"statuses_count":19200,"default_profile_image":false}"#,
+        r#"{"screen_name":"alice","name":"Alice","description":"Linguist. Cats.","url":"https://alice.example","created_at":"2022-11-03T00:00:00Z","followers_count":412,"friends_count":380,"statuses_count":2210,"default_profile_image":false}"#,
+        r#"{"screen_name":"deals4u2024","name":"","created_at":"2025-05-30T00:00:00Z","followers_count":3,"friends_count":1500,"statuses_count":4000,"default_profile_image":true}"#,
+        r#"{"screen_name":"jo","name":"Jo","created_at":"2025-06-01T00:00:00Z","followers_count":0,"friends_count":12,"statuses_count":1,"default_profile_image":true}"#,
+    ];
+    for json in accounts {
+        let base: Account = serde_json::from_str(json).expect("account");
+        let as_of = |platform: &str| {
+            let a = Account {
+                platform: Some(platform.to_owned()),
+                ..base.clone()
+            };
+            let v = score(&a, NOW);
+            assert!(
+                !v.reasons.iter().any(|r| {
+                    (r.code == "no_location" && platform != "twitter")
+                        || (r.code == "no_website" && platform == "bluesky")
+                }),
+                "{platform}: {:?}",
+                v.reasons
+            );
+            v.score.expect("scored")
+        };
+        let twitter = as_of("twitter");
+        for site in ["mastodon", "bluesky"] {
+            let s = as_of(site);
+            assert!(s <= twitter, "{site} {s} > twitter {twitter}: {json}");
+        }
+    }
+}

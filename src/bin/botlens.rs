@@ -31,7 +31,14 @@ const USAGE: &str = "usage:
   botlens eval --json FILE...      metrics of the shipped model at the default level
   botlens eval --cv | --lodo [--data DIR]
                                    5-fold CV per dataset / leave-one-dataset-out,
-                                   ours vs the BotometerLite baseline, markdown tables";
+                                   ours vs the BotometerLite baseline, markdown tables
+  botlens eval --curves [--out PATH] [--data DIR]
+                                   the model card's plot data (ROC, precision-recall,
+                                   calibration, levels; leave-one-dataset-out and 5-fold
+                                   CV), default model/eval-curves.json";
+
+/// Where `eval --curves` writes by default (read by www/tools/build.mjs).
+const CURVES_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/model/eval-curves.json");
 
 /// The committed artifact and its fingerprint file.
 const ARTIFACT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/model/botlens-model.bin");
@@ -143,6 +150,9 @@ fn eval(args: &[String]) -> Result<(), String> {
         }
         return eval_json(&files);
     }
+    if args.iter().any(|a| a == "--curves") {
+        return eval_curves(args);
+    }
     let cv = args.iter().any(|a| a == "--cv");
     let lodo = args.iter().any(|a| a == "--lodo");
     if !cv && !lodo {
@@ -189,6 +199,25 @@ fn eval(args: &[String]) -> Result<(), String> {
             )
         );
     }
+    Ok(())
+}
+
+/// `eval --curves`: writes the plot data (www/README.md, "Model card data").
+fn eval_curves(args: &[String]) -> Result<(), String> {
+    let prepared = match load(args) {
+        Ok(p) => p,
+        Err(e) if e.starts_with("skipped") => {
+            println!("{e}");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let value = train::curves::eval_curves(&prepared)?;
+    let mut text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    text.push('\n');
+    let out = option(args, "--out").unwrap_or_else(|| CURVES_PATH.to_owned());
+    std::fs::write(&out, &text).map_err(|e| format!("{out}: {e}"))?;
+    eprintln!("wrote {out} ({} bytes)", text.len());
     Ok(())
 }
 

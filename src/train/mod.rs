@@ -2,6 +2,7 @@
 //! learners, cross-validation, leave-one-dataset-out, calibration and sensitivity levels,
 //! and the export of the shipped artifact. Driven by `botlens train` and `botlens eval`.
 
+pub mod curves;
 pub mod data;
 pub mod metrics;
 pub mod tree;
