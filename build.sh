@@ -6,6 +6,7 @@
 #   ./build.sh serve    build, then serve the standalone page (www/) on localhost
 #   ./build.sh bench    build, then the benchmarks: one table, figures in
 #                       target/bench-results.json (docs/PERFORMANCE.md)
+#   ./build.sh fuzz     cargo-fuzz on the core, FUZZ_SECONDS per target (60)
 #   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
 #                       tests, web-ext lint, end-to-end tests in headless Chromium and Firefox
 #
@@ -122,10 +123,37 @@ run_tests() {
   node tests/e2e/run.mjs
 }
 
+# ---------------------------------------------------------------- fuzz
+# cargo-fuzz (libFuzzer) on the core, FUZZ_SECONDS per target (60 by default); docs/SECURITY.md.
+# cargo-fuzz needs nightly -Z flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
+# The committed seeds (fuzz/corpus/<target>) are only read; what a run finds goes to
+# target/fuzz-corpus/<target>, a crashing input to fuzz/artifacts/<target>/ (and fails the run).
+run_fuzz() {
+  local secs=${FUZZ_SECONDS:-60} t logf
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    log "cargo install cargo-fuzz"
+    cargo install -q cargo-fuzz --locked
+  fi
+  for t in account_json posts_cluster features; do
+    log "fuzz $t for ${secs}s"
+    mkdir -p "target/fuzz-corpus/$t"
+    logf="target/fuzz-$t.log"
+    if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$t" \
+        "../target/fuzz-corpus/$t" "corpus/$t" -- -max_total_time="$secs" \
+        -rss_limit_mb=2048 -max_len=65536 -timeout=10 -print_final_stats=1) >"$logf" 2>&1; then
+      tail -n 40 "$logf" >&2
+      echo "fuzz $t FAILED: log $logf, input in fuzz/artifacts/$t/" >&2
+      return 1
+    fi
+    grep -E '^(Done [0-9]+ runs|stat::(number_of_executed_units|peak_rss_mb|new_units_added))' "$logf" >&2 || true
+  done
+}
+
 case "${1:-build}" in
   build) build ;;
   test) build && run_tests ;;
   serve) build && exec node www/tools/serve.mjs dist/www --port "${PORT:-8080}" ;;
   bench) build && node tests/bench/run.mjs ;;
-  *) echo "usage: $0 [build|test|serve|bench]" >&2; exit 2 ;;
+  fuzz) run_fuzz ;;
+  *) echo "usage: $0 [build|test|serve|bench|fuzz]" >&2; exit 2 ;;
 esac
