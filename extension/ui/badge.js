@@ -26,6 +26,7 @@ function el(doc, tag, props = {}, ...children) {
 let sharedSheet = null;
 let sheetDoc = null;
 let adoptable = true;
+let adoptChecked = false;
 
 function adoptSheet(doc, root) {
   if (!adoptable) return false;
@@ -37,7 +38,8 @@ function adoptSheet(doc, root) {
       sheetDoc = doc;
     }
     root.adoptedStyleSheets = [sharedSheet];
-    if (root.adoptedStyleSheets.length === 1) return true;
+    // Checked once: where the assignment does not take (Xray wrappers), use <style> from then on.
+    if (adoptChecked || root.adoptedStyleSheets.length === 1) { adoptChecked = true; return true; }
   } catch { /* not available in this world */ }
   adoptable = false;
   return false;
