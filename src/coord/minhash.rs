@@ -31,6 +31,17 @@ pub enum Shingling {
 pub fn shingles(normalized: &str, how: Shingling) -> Vec<u64> {
     let mut out = Vec::new();
     match how {
+        Shingling::Chars(n) if n > 0 && normalized.is_ascii() => {
+            // One byte per char: the windows are byte windows.
+            let bytes = normalized.as_bytes();
+            if bytes.len() <= n {
+                if !bytes.is_empty() {
+                    out.push(hash_bytes(bytes));
+                }
+            } else {
+                out.extend(bytes.windows(n).map(hash_bytes));
+            }
+        }
         Shingling::Chars(n) => {
             let starts: Vec<usize> = normalized.char_indices().map(|(i, _)| i).collect();
             if starts.len() <= n {
@@ -124,6 +135,23 @@ pub fn signature(shingles: &[u64]) -> Signature {
 /// The share of equal positions: an unbiased estimate of the Jaccard similarity.
 pub fn estimate(a: &Signature, b: &Signature) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / PERMUTATIONS as f64
+}
+
+/// Whether `estimate(a, b) >= min` (`min` = a number of equal positions out of
+/// [`PERMUTATIONS`]), stopping as soon as the answer is known: most LSH candidates are far
+/// below it.
+pub fn estimate_at_least(a: &Signature, b: &Signature, min: usize) -> bool {
+    let mut equal = 0;
+    for (k, (x, y)) in a.chunks_exact(8).zip(b.chunks_exact(8)).enumerate() {
+        equal += x.iter().zip(y).filter(|(x, y)| x == y).count();
+        if equal >= min {
+            return true;
+        }
+        if equal + PERMUTATIONS - 8 * (k + 1) < min {
+            return false;
+        }
+    }
+    equal >= min
 }
 
 /// Exact Jaccard similarity of two sorted, de-duplicated hash lists.
@@ -231,6 +259,11 @@ mod tests {
         let est = estimate(&signature(&a), &signature(&b));
         assert!((est - exact).abs() < 0.15, "estimate {est} vs {exact}");
         assert_eq!(estimate(&signature(&a), &signature(&a)), 1.0);
+        let (sa, sb) = (signature(&a), signature(&b));
+        let equal = (est * PERMUTATIONS as f64).round() as usize;
+        for min in 0..=PERMUTATIONS + 1 {
+            assert_eq!(estimate_at_least(&sa, &sb, min), equal >= min, "min {min}");
+        }
     }
 
     #[test]

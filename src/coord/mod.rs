@@ -433,8 +433,22 @@ impl Clusterer {
         }
         self.stats.informative += 1;
         let sig = item.signature;
+        // The signature estimate first: far below the threshold (4 standard deviations at
+        // 64 bins), the exact Jaccard is not worth computing. `min_equal` is that bound as a
+        // number of equal positions (the estimate is `equal / 64`).
+        let bound = self.cfg.jaccard_threshold - 0.25;
+        let min_equal = (0..=minhash::PERMUTATIONS)
+            .find(|c| *c as f64 / minhash::PERMUTATIONS as f64 >= bound)
+            .unwrap_or(minhash::PERMUTATIONS + 1);
         for other in self.lsh.insert(id, &sig) {
             self.stats.candidates += 1;
+            let (Some(a), Some(b)) = (self.items.get(id as usize), self.items.get(other as usize))
+            else {
+                continue;
+            };
+            if !minhash::estimate_at_least(&a.signature, &b.signature, min_equal) {
+                continue;
+            }
             if self.clusters.find(other) == self.clusters.find(id) {
                 continue;
             }
@@ -442,11 +456,6 @@ impl Clusterer {
             else {
                 continue;
             };
-            // The signature estimate first: far below the threshold (4 standard deviations at
-            // 64 bins), the exact Jaccard is not worth computing.
-            if minhash::estimate(&a.signature, &b.signature) < self.cfg.jaccard_threshold - 0.25 {
-                continue;
-            }
             self.stats.compared += 1;
             if minhash::jaccard(&a.shingles, &b.shingles) >= self.cfg.jaccard_threshold {
                 self.stats.confirmed += 1;

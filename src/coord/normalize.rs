@@ -85,7 +85,7 @@ fn is_link(token: &str) -> bool {
         || starts("https://")
         || starts("www.")
         || starts("pic.twitter.com/")
-        || t.contains("://")
+        || t.as_bytes().windows(3).any(|w| w == b"://")
 }
 
 fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
