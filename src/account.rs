@@ -5,13 +5,11 @@
 //! notice, so a missing, `null` or wrong-typed field becomes `None` instead of failing the
 //! whole batch. This module knows no site and no browser.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::fmt;
+use crate::loose::Loose;
+use serde::{Deserialize, Deserializer};
 
-/// Longest string kept from the page; longer ones are cut (on a char boundary). Names, handles
-/// and bios are short on every site; a 100 KB "name" is hostile input, not data.
-pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Longest string kept from the page (chars); see [`crate::loose::MAX_STR_CHARS`].
+pub const MAX_TEXT_CHARS: usize = crate::loose::MAX_STR_CHARS;
 
 /// One account as seen by the core. Every field is optional: `None` means "the page did not
 /// say" (or said something unusable).
@@ -67,72 +65,6 @@ pub struct Account {
     pub automated: Option<bool>,
     #[serde(deserialize_with = "loose_bool")]
     pub protected: Option<bool>,
-}
-
-/// Any JSON value, reduced to what the lenient fields need. Arrays and objects are skipped.
-enum Loose {
-    Nothing,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-}
-
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LooseVisitor)
-    }
-}
-
-struct LooseVisitor;
-
-impl<'de> Visitor<'de> for LooseVisitor {
-    type Value = Loose;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Loose, E> {
-        Ok(Loose::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
-        Ok(Loose::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
-        Ok(i64::try_from(v).map_or(Loose::Float(v as f64), Loose::Int))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
-        Ok(Loose::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
-        Ok(Loose::Str(truncate(v)))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Loose, E> {
-        Ok(Loose::Str(truncate(&v)))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
-        Loose::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Loose::Nothing)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Loose::Nothing)
-    }
-}
-
-fn truncate(s: &str) -> String {
-    match s.char_indices().nth(MAX_TEXT_CHARS) {
-        Some((i, _)) => s[..i].to_owned(),
-        None => s.to_owned(),
-    }
 }
 
 fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

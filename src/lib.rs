@@ -9,6 +9,7 @@
 pub mod account;
 pub mod coord;
 pub mod features;
+mod loose;
 pub mod model;
 pub mod reasons;
 pub mod time;

@@ -4,17 +4,16 @@
 //! missing, `null` or wrong-typed field becomes `None` (or an empty list) instead of failing
 //! the batch. A post without `post_id` or `account_key` is skipped by the clusterer.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::fmt;
+use crate::loose::{truncate, Loose};
+use serde::{Deserialize, Deserializer};
 
 /// Longest post text kept (chars). Posts on every supported site are shorter; a longer one
 /// is hostile input and is cut on a char boundary.
-pub const MAX_POST_CHARS: usize = 2_000;
+pub const MAX_POST_CHARS: usize = crate::loose::MAX_STR_CHARS;
 /// Longest id, key, hashtag or URL kept (chars).
 pub const MAX_FIELD_CHARS: usize = 500;
 /// At most this many hashtags or URLs are read from one post.
-pub const MAX_LIST_ITEMS: usize = 32;
+pub const MAX_LIST_ITEMS: usize = crate::loose::MAX_LIST_ITEMS;
 
 /// One post as seen by the coordination detector. See `docs/CONTRACTS.md`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -43,76 +42,6 @@ pub struct Post {
     pub account_created_at: Option<String>,
 }
 
-/// Any JSON value, reduced to what the lenient fields need.
-enum Loose {
-    Nothing,
-    Int(i64),
-    Str(String),
-    List(Vec<String>),
-}
-
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LooseVisitor)
-    }
-}
-
-struct LooseVisitor;
-
-impl<'de> Visitor<'de> for LooseVisitor {
-    type Value = Loose;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
-        Ok(Loose::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
-        Ok(i64::try_from(v).map_or(Loose::Nothing, Loose::Int))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
-        Ok(Loose::Str(truncate(v, MAX_POST_CHARS)))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Nothing)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
-        Loose::deserialize(d)
-    }
-    /// Lists keep their string items (up to [`MAX_LIST_ITEMS`]); anything else is skipped.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Loose>()? {
-            if let Loose::Str(s) = item {
-                if items.len() < MAX_LIST_ITEMS && !s.is_empty() {
-                    items.push(truncate(&s, MAX_FIELD_CHARS));
-                }
-            }
-        }
-        Ok(Loose::List(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Loose::Nothing)
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].to_owned(),
-        None => s.to_owned(),
-    }
-}
-
 fn loose_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Loose::deserialize(d)? {
         Loose::Str(s) if !s.trim().is_empty() => Some(truncate(&s, MAX_FIELD_CHARS)),
@@ -130,7 +59,7 @@ fn loose_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
 
 fn loose_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
     Ok(match Loose::deserialize(d)? {
-        Loose::List(items) => Some(items),
+        Loose::List(items) => Some(items.iter().map(|s| truncate(s, MAX_FIELD_CHARS)).collect()),
         _ => None,
     })
 }
