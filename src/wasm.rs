@@ -66,12 +66,18 @@ fn posts_of(input: &JsValue) -> Vec<crate::coord::Post> {
         .collect()
 }
 
+/// Coordination updates as JS values: one JSON string parsed by `JSON.parse` (the same
+/// objects `to_js` gives, see `coord::to_json`), instead of one string crossing per post id.
+fn coord_to_js(states: &[crate::coord::PostCoordination]) -> JsValue {
+    js_sys::JSON::parse(&crate::coord::to_json(states)).unwrap_or(JsValue::NULL)
+}
+
 /// One-shot clustering of a batch of posts; returns the coordinated posts only.
 #[wasm_bindgen]
 pub fn cluster_posts(input: JsValue) -> JsValue {
     let mut clusterer = crate::coord::Clusterer::default();
     clusterer.add(&posts_of(&input));
-    to_js(&clusterer.snapshot())
+    coord_to_js(&clusterer.snapshot())
 }
 
 /// The coordination detector of one page, kept by the background for the life of a tab.
@@ -93,12 +99,12 @@ impl Coordinator {
     /// Adds a batch of posts (array or `{posts}`); returns the posts whose coordination state
     /// changed (new marks, grown clusters, and cleared marks with `cluster_id: null`).
     pub fn add_posts(&mut self, batch: JsValue) -> JsValue {
-        to_js(&self.inner.add(&posts_of(&batch)))
+        coord_to_js(&self.inner.add(&posts_of(&batch)))
     }
 
     /// Every post that currently has a coordination reason.
     pub fn snapshot(&mut self) -> JsValue {
-        to_js(&self.inner.snapshot())
+        coord_to_js(&self.inner.snapshot())
     }
 
     /// Number of posts kept.
