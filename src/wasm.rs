@@ -23,7 +23,7 @@ pub fn score_batch(input: JsValue) -> JsValue {
     let now = (now_ms / 1000.0) as i64;
     let accounts = js_sys::Reflect::get(&input, &JsValue::from_str("accounts"))
         .ok()
-        .filter(|v| js_sys::Array::is_array(v))
+        .filter(js_sys::Array::is_array)
         .map(|val: JsValue| js_sys::Array::from(&val))
         .unwrap_or_default();
     let verdicts: Vec<crate::Verdict> = accounts
