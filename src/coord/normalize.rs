@@ -153,7 +153,7 @@ pub fn normalize_hashtags(tags: &[String]) -> Vec<String> {
 pub fn extract_urls(text: &str) -> Vec<String> {
     text.split_whitespace()
         .filter_map(|t| {
-            let start = t.find("http://").or_else(|| t.find("https://"))?;
+            let start = find(t, b"http://").or_else(|| find(t, b"https://"))?;
             let url = t[start..].trim_end_matches(|c: char| {
                 matches!(
                     c,
@@ -164,6 +164,11 @@ pub fn extract_urls(text: &str) -> Vec<String> {
         })
         .take(super::post::MAX_LIST_ITEMS)
         .collect()
+}
+
+/// The byte offset of the first `pat` in `text` (no substring searcher to set up per token).
+fn find(text: &str, pat: &[u8]) -> Option<usize> {
+    text.as_bytes().windows(pat.len()).position(|w| w == pat)
 }
 
 /// Domains whose links are the site itself (a quoted post, a profile, a photo) or its link
