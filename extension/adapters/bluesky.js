@@ -13,7 +13,7 @@
 // the thread view. That is no better than chance, so Bluesky posts are shown as "unknown" until a
 // model fit for these features exists.
 
-import { toIsoDate } from './x.js';
+import { toIsoDate, walkJson } from './x.js';
 
 /** Whether Bluesky accounts are sent to the core at all (see the measurement above). */
 export const BLUESKY_SCORED = false;
@@ -98,28 +98,17 @@ export function blueskyPostLink(node) {
 export function extractFromBluesky(input, { maxNodes = 200000 } = {}) {
   const accounts = new Map();
   const links = new Map();
-  const stack = [input];
-  let seen = 0;
-  while (stack.length > 0 && seen < maxNodes) {
-    const node = stack.pop();
-    seen += 1;
-    if (!isObj(node)) continue;
-    try {
-      if (isBlueskyProfile(node)) {
-        const acc = normalizeBlueskyProfile(node);
-        // A detailed view and a basic one of the same account merge; the basic one must not
-        // erase counts a detailed one brought.
-        if (acc) accounts.set(acc.key, { ...acc, ...accounts.get(acc.key), ...(isDetailed(node) ? acc : {}) });
-      } else {
-        const link = blueskyPostLink(node);
-        if (link && !links.has(link.post_id)) links.set(link.post_id, link);
-      }
-      const values = Array.isArray(node) ? node : Object.values(node);
-      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
-    } catch {
-      // A hostile getter: skip this node, keep the rest.
+  walkJson(input, maxNodes, (node) => {
+    if (isBlueskyProfile(node)) {
+      const acc = normalizeBlueskyProfile(node);
+      // A detailed view and a basic one of the same account merge; the basic one must not
+      // erase counts a detailed one brought.
+      if (acc) accounts.set(acc.key, { ...acc, ...accounts.get(acc.key), ...(isDetailed(node) ? acc : {}) });
+    } else {
+      const link = blueskyPostLink(node);
+      if (link && !links.has(link.post_id)) links.set(link.post_id, link);
     }
-  }
+  });
   return { accounts: [...accounts.values()], links: [...links.values()] };
 }
 
@@ -185,20 +174,9 @@ export function normalizeBlueskyPost(raw) {
 /** Every post view in an XRPC response (the same walk as extractFromBluesky), as Posts. Never throws. */
 export function postsFromBluesky(input, { maxNodes = 200000 } = {}) {
   const posts = new Map();
-  const stack = [input];
-  let seen = 0;
-  while (stack.length > 0 && seen < maxNodes) {
-    const node = stack.pop();
-    seen += 1;
-    if (!isObj(node)) continue;
-    try {
-      const post = isBlueskyProfile(node) ? null : normalizeBlueskyPost(node);
-      if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
-      const values = Array.isArray(node) ? node : Object.values(node);
-      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
-    } catch {
-      // A hostile getter: skip this node, keep the rest.
-    }
-  }
+  walkJson(input, maxNodes, (node) => {
+    const post = isBlueskyProfile(node) ? null : normalizeBlueskyPost(node);
+    if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
+  });
   return [...posts.values()];
 }

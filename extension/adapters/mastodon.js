@@ -8,7 +8,7 @@
 // `.../missing.png`), created_at (rounded to midnight by the server), followers_count (-1 when
 // the owner hides it), following_count, statuses_count, bot, locked, group, fields.
 
-import { toIsoDate } from './x.js';
+import { toIsoDate, walkJson } from './x.js';
 
 const MAX_TEXT = 1000;
 const ID_RE = /^[0-9A-Za-z]{1,40}$/;
@@ -112,26 +112,15 @@ export function mastodonStatusLink(node, { host } = {}) {
 export function extractFromMastodon(input, { host, maxNodes = 200000 } = {}) {
   const accounts = new Map();
   const links = new Map();
-  const stack = [input];
-  let seen = 0;
-  while (stack.length > 0 && seen < maxNodes) {
-    const node = stack.pop();
-    seen += 1;
-    if (!isObj(node)) continue;
-    try {
-      if (isMastodonAccount(node)) {
-        const acc = normalizeMastodonAccount(node, { host });
-        if (acc) accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
-      } else {
-        const link = mastodonStatusLink(node, { host });
-        if (link && !links.has(link.post_id)) links.set(link.post_id, link);
-      }
-      const values = Array.isArray(node) ? node : Object.values(node);
-      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
-    } catch {
-      // A hostile getter: skip this node, keep the rest.
+  walkJson(input, maxNodes, (node) => {
+    if (isMastodonAccount(node)) {
+      const acc = normalizeMastodonAccount(node, { host });
+      if (acc) accounts.set(acc.key, { ...accounts.get(acc.key), ...acc });
+    } else {
+      const link = mastodonStatusLink(node, { host });
+      if (link && !links.has(link.post_id)) links.set(link.post_id, link);
     }
-  }
+  });
   return { accounts: [...accounts.values()], links: [...links.values()] };
 }
 
@@ -249,20 +238,9 @@ export function normalizeMastodonStatus(raw, { host } = {}) {
 /** Every status in a Mastodon API response (the same walk as extractFromMastodon), as Posts. Never throws. */
 export function postsFromMastodon(input, { host, maxNodes = 200000 } = {}) {
   const posts = new Map();
-  const stack = [input];
-  let seen = 0;
-  while (stack.length > 0 && seen < maxNodes) {
-    const node = stack.pop();
-    seen += 1;
-    if (!isObj(node)) continue;
-    try {
-      const post = isMastodonAccount(node) ? null : normalizeMastodonStatus(node, { host });
-      if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
-      const values = Array.isArray(node) ? node : Object.values(node);
-      for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
-    } catch {
-      // A hostile getter: skip this node, keep the rest.
-    }
-  }
+  walkJson(input, maxNodes, (node) => {
+    const post = isMastodonAccount(node) ? null : normalizeMastodonStatus(node, { host });
+    if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
+  });
   return [...posts.values()];
 }

@@ -186,8 +186,28 @@ export function extractFromGraphQL(input, { maxNodes = 500000 } = {}) {
   const users = new Map();
   const tweets = new Map();
   const posts = new Map();
-  let root = input;
-  if (typeof input === 'string') root = parseLenient(input);
+  const root = typeof input === 'string' ? parseLenient(input) : input;
+  walkJson(root, maxNodes, (node) => {
+    if (isXUser(node)) {
+      // Users without an id are mentions inside labels and texts, not authors.
+      const acc = normalizeXUser(node);
+      if (acc?.id) users.set(acc.key, { ...users.get(acc.key), ...acc });
+    } else if (typeof node.rest_id === 'string' && isObj(node.core)) {
+      const link = tweetLink(node);
+      if (link && !tweets.has(link.tweet_id)) tweets.set(link.tweet_id, link);
+      const post = link ? normalizeXTweet(node) : null;
+      if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
+    }
+  });
+  return { users: [...users.values()], tweets: [...tweets.values()], posts: [...posts.values()] };
+}
+
+/**
+ * Calls `visit(node)` on every object and array in `root`, depth first in document order, at
+ * most `maxNodes` of them. Shared by the site adapters. Page JSON is untrusted: a node whose
+ * getters throw (a hostile proxy) is skipped with its children, and the walk goes on.
+ */
+export function walkJson(root, maxNodes, visit) {
   const stack = [root];
   let seen = 0;
   while (stack.length > 0 && seen < maxNodes) {
@@ -195,23 +215,13 @@ export function extractFromGraphQL(input, { maxNodes = 500000 } = {}) {
     seen += 1;
     if (!isObj(node)) continue;
     try {
-      if (isXUser(node)) {
-        // Users without an id are mentions inside labels and texts, not authors.
-        const acc = normalizeXUser(node);
-        if (acc?.id) users.set(acc.key, { ...users.get(acc.key), ...acc });
-      } else if (typeof node.rest_id === 'string' && isObj(node.core)) {
-        const link = tweetLink(node);
-        if (link && !tweets.has(link.tweet_id)) tweets.set(link.tweet_id, link);
-        const post = link ? normalizeXTweet(node) : null;
-        if (post && !posts.has(post.post_id)) posts.set(post.post_id, post);
-      }
+      visit(node);
       const values = Array.isArray(node) ? node : Object.values(node);
       for (let i = values.length - 1; i >= 0; i -= 1) if (isObj(values[i])) stack.push(values[i]);
     } catch {
       // A hostile getter or proxy: skip this node, keep the rest.
     }
   }
-  return { users: [...users.values()], tweets: [...tweets.values()], posts: [...posts.values()] };
 }
 
 /**
