@@ -114,10 +114,6 @@ async function handle(msg, sender) {
       if (typeof tabId !== 'number') throw new Error('no tab');
       dropCoord(coordKey(sender));
       return { ok: true };
-    case 'content->bg:stats':
-      if (typeof tabId !== 'number') throw new Error('no tab');
-      await setStats(tabId, count(msg.checked), count(msg.flagged));
-      return { ok: true };
     case 'popup->bg:get-stats':
       if (!isOwnPage(sender) || !Number.isSafeInteger(msg.tabId)) throw new Error('refused');
       return getStats(msg.tabId);
@@ -133,6 +129,16 @@ async function handle(msg, sender) {
       throw new Error('unknown message');
   }
 }
+
+// Per-tab counts arrive on a port, fire and forget: a reply promise that resolves after the page
+// went away makes Firefox log "Promise resolved while context is inactive" in the page's console.
+api.runtime.onConnect.addListener((port) => {
+  const tabId = port.sender?.tab?.id;
+  if (port.name !== 'content->bg:stats' || port.sender?.id !== api.runtime.id || typeof tabId !== 'number') return;
+  port.onMessage.addListener((msg) => {
+    if (msg !== null && typeof msg === 'object') setStats(tabId, count(msg.checked), count(msg.flagged)).catch(() => {});
+  });
+});
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   handle(msg, sender).then(sendResponse, (e) => sendResponse({ error: String(e?.message ?? e) }));

@@ -397,17 +397,27 @@ export function startAnnotator({ site, api, doc = document }) {
   const STATS_MS = 250;
   let statsAt = -Infinity;
   let statsTimer = 0;
+  let statsPort = null;
   function sendStats() {
     if (statsTimer) return;
     const wait = statsAt + STATS_MS - clock();
     if (wait > 0) { statsTimer = setTimeout(() => { statsTimer = 0; if (!dead) sendStats(); }, wait); return; }
     const flagged = flaggedCount;
-    const msg = { type: 'content->bg:stats', checked: judged.size, flagged };
+    const msg = { checked: judged.size, flagged };
     const sig = `${msg.checked}/${msg.flagged}`;
     if (sig === lastStats) return;
     lastStats = sig;
     statsAt = clock();
-    try { api.runtime.sendMessage(msg).catch(() => {}); } catch { /* context gone: the next batch tears down */ }
+    try {
+      // A port, not sendMessage: no reply promise to outlive the page (background.js).
+      if (!statsPort) {
+        statsPort = api.runtime.connect({ name: 'content->bg:stats' });
+        statsPort.onDisconnect.addListener(() => { statsPort = null; }); // e.g. the worker stopped
+      }
+      statsPort.postMessage(msg);
+    } catch {
+      statsPort = null; // context gone: the next batch tears down
+    }
   }
 
   function onDecision(view, decision) {
@@ -489,6 +499,7 @@ export function startAnnotator({ site, api, doc = document }) {
     clearTimeout(graceTimer);
     clearTimeout(coordTimer);
     clearTimeout(statsTimer);
+    try { statsPort?.disconnect(); } catch { /* context gone */ }
     removeAll(false);
   }
 

@@ -89,6 +89,13 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     const s = await until(snap, (x) => x.batches === 2 && settled(x, postCount), { timeout: T.settle, what: 'second batch judged' });
     assert.deepEqual(verdictProblems(s, srv.thread, { ids: srv.thread.posts.map((p) => p.id) }), []);
     assert.equal(s.articles.length, postCount);
+    // The per-tab counts behind the popup and the toolbar badge reach the background.
+    const flagged = s.articles.filter((a) => a.verdict === 'flagged').length;
+    const worker = context.serviceWorkers()[0];
+    const stats = await until(() => worker.evaluate(() => chrome.storage.session.get(null)),
+      (all) => Object.values(all).some((v) => v?.checked === postCount && v?.flagged === flagged),
+      { timeout: T.settle, what: `stats ${postCount} checked / ${flagged} flagged` });
+    assert.ok(Object.keys(stats).some((k) => k.startsWith('stats:')));
   });
 
   it('marks the planted coordinated cluster, not the short replies, and moves between its posts', async () => {
