@@ -96,6 +96,18 @@ fn load(args: &[String]) -> Result<train::Prepared, String> {
     Ok(train::Prepared::new(rows))
 }
 
+/// [`load`], but missing data is not an error: it says "skipped: …" and gives `None`.
+fn load_or_skip(args: &[String]) -> Result<Option<train::Prepared>, String> {
+    match load(args) {
+        Ok(p) => Ok(Some(p)),
+        Err(e) if e.starts_with("skipped") => {
+            println!("{e}");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 fn train_cmd(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
     let dir = data_dir(args);
@@ -158,13 +170,8 @@ fn eval(args: &[String]) -> Result<(), String> {
     if !cv && !lodo {
         return Err(USAGE.to_owned());
     }
-    let prepared = match load(args) {
-        Ok(p) => p,
-        Err(e) if e.starts_with("skipped") => {
-            println!("{e}");
-            return Ok(());
-        }
-        Err(e) => return Err(e),
+    let Some(prepared) = load_or_skip(args)? else {
+        return Ok(());
     };
     let configs: Vec<train::Config> = match option(args, "--experiments") {
         Some(list) => list
@@ -204,13 +211,8 @@ fn eval(args: &[String]) -> Result<(), String> {
 
 /// `eval --curves`: writes the plot data (www/README.md, "Model card data").
 fn eval_curves(args: &[String]) -> Result<(), String> {
-    let prepared = match load(args) {
-        Ok(p) => p,
-        Err(e) if e.starts_with("skipped") => {
-            println!("{e}");
-            return Ok(());
-        }
-        Err(e) => return Err(e),
+    let Some(prepared) = load_or_skip(args)? else {
+        return Ok(());
     };
     let value = train::curves::eval_curves(&prepared)?;
     let mut text = serde_json::to_string(&value).map_err(|e| e.to_string())?;

@@ -92,21 +92,11 @@ fn points(p: &[(f64, f64)]) -> Value {
 
 /// Bins of width 0.1 of calibrated score: mean predicted, observed bot share, count.
 fn calibration(prob: &[f64], labels: &[bool]) -> Value {
-    let mut bins = Vec::new();
-    for b in 0..10 {
-        let (lo, hi) = (f64::from(b) / 10.0, f64::from(b + 1) / 10.0);
-        let ids: Vec<usize> = (0..prob.len())
-            .filter(|&i| prob[i] >= lo && (prob[i] < hi || (b == 9 && prob[i] <= 1.0)))
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let n = ids.len() as f64;
-        let predicted = ids.iter().map(|&i| prob[i]).sum::<f64>() / n;
-        let observed = ids.iter().filter(|&&i| labels[i]).count() as f64 / n;
-        bins.push(json!({"predicted": r4(predicted), "observed": r4(observed), "n": ids.len()}));
-    }
-    Value::Array(bins)
+    let bins = super::calibration_bins(prob, labels).into_iter();
+    Value::Array(
+        bins.map(|b| json!({"predicted": r4(b.predicted), "observed": r4(b.observed), "n": b.n}))
+            .collect(),
+    )
 }
 
 /// The shipped levels measured on `prob`: threshold, and FPR / recall where defined.

@@ -230,26 +230,13 @@ pub const PAGE_NO_AGE: &[usize] = &[
     idx::HANDLE_LIKELIHOOD,
 ];
 
-/// [`PAGE_NO_AGE`] without the handle likelihood (does it leak dataset identity?).
-pub const PAGE_NO_AGE_NO_LIKELIHOOD: &[usize] = &[
-    idx::STATUSES,
-    idx::FOLLOWERS,
-    idx::FRIENDS,
-    idx::FAVOURITES,
-    idx::DEFAULT_AVATAR,
-    idx::STATUS_RATE,
-    idx::FOLLOWER_RATE,
-    idx::FRIEND_RATE,
-    idx::FAVOURITE_RATE,
-    idx::FOLLOW_RATIO,
-    idx::HANDLE_LEN,
-    idx::HANDLE_DIGITS,
-    idx::NAME_LEN,
-    idx::NAME_DIGITS,
-    idx::BIO_LEN,
-    idx::HAS_LOCATION,
-    idx::HAS_URL,
-];
+/// [`PAGE_NO_AGE`] without the handle likelihood (does it leak dataset identity?): the same
+/// list less its last entry.
+pub const PAGE_NO_AGE_NO_LIKELIHOOD: &[usize] = match PAGE_NO_AGE.split_last() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
+const _: () = assert!(PAGE_NO_AGE[PAGE_NO_AGE.len() - 1] == idx::HANDLE_LIKELIHOOD);
 
 /// Everything `botlens eval --cv/--lodo` compares, ours first.
 pub const CONFIGS: &[Config] = &[
@@ -674,13 +661,21 @@ fn next_up(s: f64) -> f64 {
     f64::from(f32::from_bits(t.to_bits() + 1)).max(s)
 }
 
-/// Predicted vs observed bot share per probability bin (out-of-fold).
-pub fn calibration_table(prob: &[f64], labels: &[bool]) -> String {
-    let mut s = String::from(
-        "| predicted | accounts | mean predicted | observed bot share |\n|---|---:|---:|---:|\n",
-    );
+/// One 0.1-wide bin of calibrated score: its bounds, how many accounts fall in it, their mean
+/// predicted score and the observed bot share.
+pub struct CalibrationBin {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: usize,
+    pub predicted: f64,
+    pub observed: f64,
+}
+
+/// The non-empty calibration bins of `prob` against `labels` (the last bin includes 1.0).
+pub fn calibration_bins(prob: &[f64], labels: &[bool]) -> Vec<CalibrationBin> {
+    let mut bins = Vec::new();
     for b in 0..10 {
-        let (lo, hi) = (b as f64 / 10.0, (b + 1) as f64 / 10.0);
+        let (lo, hi) = (f64::from(b) / 10.0, f64::from(b + 1) / 10.0);
         let ids: Vec<usize> = (0..prob.len())
             .filter(|&i| prob[i] >= lo && (prob[i] < hi || (b == 9 && prob[i] <= 1.0)))
             .collect();
@@ -688,9 +683,29 @@ pub fn calibration_table(prob: &[f64], labels: &[bool]) -> String {
             continue;
         }
         let n = ids.len() as f64;
-        let mp = ids.iter().map(|&i| prob[i]).sum::<f64>() / n;
-        let ob = ids.iter().filter(|&&i| labels[i]).count() as f64 / n;
-        let _ = writeln!(s, "| {lo:.1}–{hi:.1} | {} | {mp:.3} | {ob:.3} |", ids.len());
+        bins.push(CalibrationBin {
+            lo,
+            hi,
+            n: ids.len(),
+            predicted: ids.iter().map(|&i| prob[i]).sum::<f64>() / n,
+            observed: ids.iter().filter(|&&i| labels[i]).count() as f64 / n,
+        });
+    }
+    bins
+}
+
+/// Predicted vs observed bot share per probability bin (out-of-fold).
+pub fn calibration_table(prob: &[f64], labels: &[bool]) -> String {
+    let mut s = String::from(
+        "| predicted | accounts | mean predicted | observed bot share |\n|---|---:|---:|---:|\n",
+    );
+    for b in calibration_bins(prob, labels) {
+        let (lo, hi) = (b.lo, b.hi);
+        let _ = writeln!(
+            s,
+            "| {lo:.1}–{hi:.1} | {} | {:.3} | {:.3} |",
+            b.n, b.predicted, b.observed
+        );
     }
     s
 }

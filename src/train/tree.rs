@@ -350,19 +350,6 @@ pub struct ForestParams {
     pub balanced: bool,
 }
 
-impl Default for ForestParams {
-    fn default() -> Self {
-        ForestParams {
-            n_trees: 100,
-            max_depth: 12,
-            min_leaf: 2.0,
-            seed: 7,
-            mtry: 0,
-            balanced: false,
-        }
-    }
-}
-
 /// Trains a random forest; `raw` of the result is the mean vote (a probability). `weight`
 /// (one per row, or empty for all 1) scales each row's bootstrap count.
 pub fn train_forest(
