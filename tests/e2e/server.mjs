@@ -8,10 +8,9 @@
 //   await srv.close();
 //
 // Run by hand: `node tests/e2e/server.mjs [port]` prints the URL and keeps serving.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
+import { logRequest, makeCert } from './lib/https-site.mjs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -22,17 +21,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const HOSTS = ['x.com', 'twitter.com'];
 
 /** A throwaway self-signed certificate for x.com and twitter.com (browsers run with cert errors ignored). */
-function makeCert() {
-  const dir = mkdtempSync(join(tmpdir(), 'botlens-e2e-cert-'));
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=x.com',
-    '-addext', 'subjectAltName=DNS:x.com,DNS:twitter.com,DNS:*.x.com,DNS:*.twitter.com',
-    '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  const pair = { key: readFileSync(key), cert: readFileSync(cert) };
-  rmSync(dir, { recursive: true, force: true });
-  return pair;
-}
 
 /** X-like CSP: scripts only from self (plus a nonce), no 'unsafe-eval', no 'wasm-unsafe-eval'. */
 function csp(nonce) {
@@ -101,16 +89,8 @@ export async function startServer(opts = {}) {
   const threadPath = `/${fixture.root.screen_name}/status/${thread.root.id}`;
   const detailPath = `/i/api/graphql/${TWEET_DETAIL_QUERY_ID}/TweetDetail`;
 
-  const server = createServer(makeCert(), (req, res) => {
-    const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
-    const url = new URL(req.url, `https://${host || 'x.com'}`);
-    const entry = { method: req.method, host, path: url.pathname, query: url.search, time: Date.now() };
-    requests.push(entry);
-    const send = (status, type, body, headers = {}) => {
-      entry.status = status;
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
-      res.end(body);
-    };
+  const server = createServer(makeCert(['x.com', 'twitter.com', '*.x.com', '*.twitter.com']), (req, res) => {
+    const { host, url, send } = logRequest(req, res, requests, 'x.com');
     if (!HOSTS.includes(host)) return send(421, 'text/plain', 'misdirected');
 
     if (req.method === 'POST' && url.pathname === '/i/csp_report') {

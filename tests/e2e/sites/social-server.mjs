@@ -5,11 +5,10 @@
 // Bluesky by fetch() cross-origin to the AppView (CORS preflight, atproto-accept-labelers header,
 // getPostThreadV2), Mastodon by XMLHttpRequest same-origin (/api/v1/statuses/:id and /context).
 // Every request is logged so tests can check that nothing but the page talked to the network.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
+import { logRequest, makeCert } from '../lib/https-site.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plantBluesky, plantMastodon } from './planted.mjs';
@@ -21,16 +20,6 @@ export const MASTODON_HOST = 'mastodon.social';
 export const HOSTS = [...BSKY_HOSTS, MASTODON_HOST];
 const json = (p) => JSON.parse(readFileSync(join(FIX, p), 'utf8'));
 
-function makeCert() {
-  const dir = mkdtempSync(join(tmpdir(), 'botlens-e2e-cert-'));
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=bsky.app',
-    '-addext', `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(',')}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  const pair = { key: readFileSync(key), cert: readFileSync(cert) };
-  rmSync(dir, { recursive: true, force: true });
-  return pair;
-}
 
 const BSKY_CSP = () => [
   "default-src 'self'", "script-src 'self' https://web-cdn.bsky.app", "connect-src 'self' https://public.api.bsky.app",
@@ -71,16 +60,8 @@ export async function startSocialServer({ port = 0 } = {}) {
     '/site/mastodon/app.js': ['text/javascript', readFileSync(join(here, 'mastodon/app.js'))],
     '/site/mastodon/app.css': ['text/css', readFileSync(join(here, 'mastodon/app.css'))],
   };
-  const server = createServer(makeCert(), (req, res) => {
-    const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
-    const url = new URL(req.url, `https://${host || 'invalid'}`);
-    const entry = { method: req.method, host, path: url.pathname, query: url.search, time: Date.now() };
-    requests.push(entry);
-    const send = (status, type, body, headers = {}) => {
-      entry.status = status;
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
-      res.end(body);
-    };
+  const server = createServer(makeCert(HOSTS), (req, res) => {
+    const { host, url, send } = logRequest(req, res, requests, 'invalid');
     if (!HOSTS.includes(host)) return send(421, 'text/plain', 'misdirected');
     if (req.method === 'POST' && url.pathname === '/csp-report') {
       let body = '';
