@@ -10,10 +10,9 @@
 // Content scripts: MV3 content scripts are classic scripts, so each `content/<site>-boot.js` (an ES
 // module, as the Node tests import it) is bundled here into ONE classic script,
 // `content/<site>-bundle.js` (esbuild --bundle --format=iife, not minified), which the manifest and
-// background.js's registerContentScripts list directly. No module file has to be web-accessible, so a
-// page cannot probe for the extension by fetching one (docs/DECISIONS.md, "Content scripts are bundled";
-// docs/PRIVACY.md).
-// Modules that only the bundles use are not shipped on their own.
+// background.js's registerContentScripts name directly. No module file has to be web-accessible,
+// so a page cannot probe for the extension by fetching one (docs/DECISIONS.md, "Content scripts
+// are bundled"; docs/PRIVACY.md). Modules that only the bundles use are not shipped on their own.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
