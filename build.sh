@@ -8,7 +8,7 @@
 #                       target/bench-results.json (docs/PERFORMANCE.md)
 #   ./build.sh fuzz     cargo-fuzz on the core, FUZZ_SECONDS per target (60)
 #   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
-#                       tests, web-ext lint, end-to-end tests in headless Chromium and Firefox
+#                       tests, web-ext lint (no warnings), end-to-end tests in headless Chromium and Firefox
 #
 # Everything it needs it installs itself on a fresh Debian machine (apt packages, the wasm32
 # target, the exact wasm-bindgen-cli of Cargo.lock, geckodriver, npm packages); what is already
@@ -83,9 +83,9 @@ build_wasm() {
 }
 
 build_extension() {
-  log "extension: dist/"
+  log "extension: dist/ (content scripts bundled with esbuild)"
   node extension/tools/package.mjs --wasm-dir target/wasm-out --out dist
-  ls -l dist/botlens-chrome.zip dist/botlens-firefox.xpi >&2
+  ls -l dist/chrome/content/*-bundle.js dist/botlens-chrome.zip dist/botlens-firefox.xpi >&2
 }
 
 build_www() {
@@ -115,8 +115,8 @@ run_tests() {
   cargo run --locked --release --quiet --bin botlens -- train --check
   log "node tests (adapters, settings, packaging)"
   node --test tests/node/
-  log "web-ext lint"
-  web-ext lint --source-dir dist/firefox --self-hosted=false --output=text
+  log "web-ext lint (warnings are errors)"
+  web-ext lint --source-dir dist/firefox --self-hosted=false --warnings-as-errors --output=text
   log "www page (Node + headless Chromium)"
   node --test --test-concurrency=1 tests/www/
   log "end-to-end (headless Chromium and Firefox)"

@@ -180,7 +180,7 @@ function syncInstances() {
     if (origins.length > 0) {
       await api.scripting.registerContentScripts([
         { id: SCRIPT_IDS[0], matches: origins, js: ['content/social-tap-main.js'], runAt: 'document_start', world: 'MAIN' },
-        { id: SCRIPT_IDS[1], matches: origins, js: ['content/mastodon-content.js'], runAt: 'document_start' },
+        { id: SCRIPT_IDS[1], matches: origins, js: ['content/mastodon-bundle.js'], runAt: 'document_start' },
       ]);
     }
     return origins;

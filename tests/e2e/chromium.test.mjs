@@ -265,6 +265,19 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
       .catch((e) => { e.message += `\n${coordProblems(e.last ?? [], { members: c.firstBatchMembers, size: c.firstBatchMembers.length }).join('\n')}`; throw e; });
   });
 
+  it('cannot be detected by a page fetching its files (nothing web-accessible)', async () => {
+    // In a tab of its own: Chromium logs each refused load as a console error of that page.
+    const probe = await context.newPage();
+    try {
+      await probe.goto(srv.url());
+      const loaded = await probe.evaluate((base) => Promise.all(['lib/annotator.js', 'content/x-bundle.js', 'manifest.json']
+        .map((p) => fetch(base + p).then((r) => `${p}: HTTP ${r.status}`, () => null))), `chrome-extension://${extId}/`);
+      assert.deepEqual(loaded.filter(Boolean), []);
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('raised no error, no CSP violation, and talked to no other host', async () => {
     const s = await snap();
     assert.deepEqual(pageProblems(s), []);

@@ -296,6 +296,15 @@ describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
     if (browserOwn.length) t.diagnostic(`Firefox's own requests (not the add-on's): ${[...new Set(browserOwn.map((r) => r.url.split('&')[0]))].join(', ')}`);
     assert.ok(srv.requests.some((r) => r.path.includes('/TweetDetail')), 'server log has the TweetDetail requests');
   });
+
+  it('cannot be detected by a page fetching its files (nothing web-accessible)', async () => {
+    // After the error check: Firefox logs each refused load as a console error of the page.
+    await wd.switchTo(xTab);
+    const loaded = await wd.executeAsync(`const [base, done] = arguments;
+      Promise.all(['lib/annotator.js', 'content/x-bundle.js', 'manifest.json']
+        .map((p) => fetch(base + p).then((r) => p + ': HTTP ' + r.status, () => null))).then(done);`, [`moz-extension://${uuid}/`]);
+    assert.deepEqual(loaded.filter(Boolean), []);
+  });
 });
 
 function ours(source) {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const TOOL = fileURLToPath(new URL('../../extension/tools/package.mjs', import.meta.url));
 const TEST_ID = 'oandghaipbmmjadhkkbhafafnidblkhf';
@@ -59,7 +60,41 @@ test('firefox: event page scripts, gecko id, data collection none', (t) => {
   assert.equal(m.key, undefined);
 });
 
-test('archives: valid zips, reproducible byte for byte', (t) => {
+test('content scripts: one classic script per site, nothing web-accessible', (t) => {
+  const tmp = build();
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const bundles = ['content/x-bundle.js', 'content/bluesky-bundle.js', 'content/mastodon-bundle.js'];
+  for (const target of ['chrome', 'chrome-test', 'firefox']) {
+    const dir = join(tmp, 'dist', target);
+    const m = manifest(tmp, target);
+    // No web_accessible_resources: a page cannot fetch any extension file to detect botlens.
+    assert.equal(m.web_accessible_resources, undefined, `${target}: web_accessible_resources`);
+    const isolated = m.content_scripts.filter((c) => c.world !== 'MAIN').map((c) => c.js);
+    assert.deepEqual(isolated, [['content/x-bundle.js'], ['content/bluesky-bundle.js']], target);
+    // The Mastodon scripts background.js registers at runtime are in the build, the bundle among them.
+    const named = [...readFileSync(join(dir, 'background.js'), 'utf8').matchAll(/['"](content\/[\w.-]+\.js)['"]/g)].map((x) => x[1]);
+    assert.ok(named.includes('content/mastodon-bundle.js'), `background.js names ${named}`);
+    for (const rel of named) assert.ok(existsSync(join(dir, rel)), `${target}: ${rel} registered but not built`);
+    for (const rel of bundles) {
+      const code = readFileSync(join(dir, rel), 'utf8');
+      // Compiles as a classic script (an import or export statement would not), and loads nothing.
+      assert.doesNotThrow(() => new vm.Script(code, { filename: rel }), rel);
+      assert.doesNotMatch(code, /\bimport\s*\(|import\.meta/, `${rel} loads modules`);
+      assert.match(code, /startAnnotator\(\{ site: \w+Site, api \}\)/, `${rel} starts the annotator`);
+    }
+    // Modules only the bundles use do not ship on their own; the pages' and background's modules do.
+    for (const rel of ['content/x-boot.js', 'content/x-site.js', 'content/bluesky-site.js', 'content/mastodon-site.js',
+      'lib/annotator.js', 'adapters/x.js', 'ui/badge.js', 'content/x-content.js']) {
+      assert.ok(!existsSync(join(dir, rel)), `${target}: ${rel} shipped`);
+    }
+    for (const rel of ['lib/browser.js', 'lib/i18n.js', 'lib/settings.js', 'popup/popup.js', 'options/options.js',
+      'content/x-tap-main.js', 'content/social-tap-main.js']) {
+      assert.ok(existsSync(join(dir, rel)), `${target}: ${rel} missing`);
+    }
+  }
+});
+
+test('archives and bundles: valid zips, reproducible byte for byte', (t) => {
   const a = build();
   const b = build();
   t.after(() => { rmSync(a, { recursive: true, force: true }); rmSync(b, { recursive: true, force: true }); });
