@@ -8,6 +8,7 @@
 // throws out of a handler: errors become `{error}` replies.
 import init, { score_batch as scoreBatch, model_info as modelInfo, Coordinator } from './wasm/botlens.js';
 import { api } from './lib/browser.js';
+import { rewriteOldSettings } from './lib/settings.js';
 
 const MAX_BATCH = 500;
 let ready = null;
@@ -195,3 +196,8 @@ api.permissions.onRemoved.addListener(syncQuietly);
 api.runtime.onStartup.addListener(syncQuietly);
 api.runtime.onInstalled.addListener(syncQuietly);
 syncQuietly();
+
+// Settings stored in an older schema (docs/CONTRACTS.md, lib/settings.js) are rewritten in the
+// current one at every start: cheap (one read) and it covers updates, reloads and restarts alike.
+// Readers migrate on read anyway, so nothing waits for this.
+rewriteOldSettings(api.storage).catch(() => {});
