@@ -134,12 +134,23 @@ async function handle(msg, sender) {
 // Per-tab counts arrive on a port, fire and forget: a reply promise that resolves after the page
 // went away makes Firefox log "Promise resolved while context is inactive" in the page's console.
 api.runtime.onConnect.addListener((port) => {
+  if (port.name === 'options->bg:model-info') { answerModelInfo(port); return; }
   const tabId = port.sender?.tab?.id;
   if (port.name !== 'content->bg:stats' || port.sender?.id !== api.runtime.id || typeof tabId !== 'number') return;
   port.onMessage.addListener((msg) => {
     if (msg !== null && typeof msg === 'object') setStats(tabId, count(msg.checked), count(msg.flagged)).catch(() => {});
   });
 });
+
+// The options page asks for the model's levels over a port too: a sendMessage reply promise still
+// pending when the user closes the page makes Firefox log "Promise rejected after context
+// unloaded" (seen in tests/e2e/faults.firefox.test.mjs); a port message to a closed page is dropped.
+function answerModelInfo(port) {
+  if (port.sender?.id !== api.runtime.id || !isOwnPage(port.sender)) { port.disconnect(); return; }
+  ensureCore().then(() => ({ model: plain(modelInfo()) }), (e) => ({ error: String(e?.message ?? e) })).then((reply) => {
+    try { port.postMessage(reply); } catch { /* the page left */ }
+  });
+}
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   handle(msg, sender).then(sendResponse, (e) => sendResponse({ error: String(e?.message ?? e) }));

@@ -212,6 +212,24 @@ async function importFile(file) {
   if (errors.length > 0) showError(t('options_import_partial', [errors.join(', ')]));
 }
 
+/**
+ * The model's levels from the background, over a port (background.js answerModelInfo): a
+ * sendMessage reply still pending when the user closes this page makes Firefox log an error.
+ */
+function askModelInfo() {
+  return new Promise((resolve) => {
+    let port;
+    try {
+      port = api.runtime.connect({ name: 'options->bg:model-info' });
+    } catch (e) {
+      resolve({ error: String(e?.message ?? e) });
+      return;
+    }
+    port.onMessage.addListener((reply) => { resolve(reply); port.disconnect(); });
+    port.onDisconnect.addListener(() => { void api.runtime.lastError; resolve({ error: 'no reply' }); });
+  });
+}
+
 async function main() {
   localizePage(document);
   settings = await loadSettings(api.storage);
@@ -241,7 +259,7 @@ async function main() {
   });
   buildLevels();
   render();
-  const reply = await api.runtime.sendMessage({ type: 'options->bg:model-info' }).catch((e) => ({ error: String(e?.message ?? e) }));
+  const reply = await askModelInfo();
   if (reply?.model) model = reply.model;
   else showError(t('options_model_error', [String(reply?.error ?? 'no reply')]));
   buildLevels();
