@@ -209,6 +209,36 @@ describe('chromium: a hostile x.com page', { timeout: 240000 }, () => {
     assert.deepEqual(pageProblems(s), []);
   });
 
+  it('gives the page no way to message botlens; the background refuses popup and options messages from a content script', async () => {
+    // No externally_connectable: the page's world has no runtime to reach the extension.
+    assert.equal(await page.evaluate(() => typeof globalThis.chrome?.runtime?.sendMessage), 'undefined');
+    // A content script (the context a compromised page would be closest to) asking for what only
+    // the popup and the options page may ask: refused with {error}, never thrown.
+    const iso = await isolatedWorld(b.context, page, b.extId);
+    const replies = await iso.run(`(async () => {
+      const ask = (m) => chrome.runtime.sendMessage(m).then((r) => r, (e) => ({ thrown: String(e) }));
+      const port = await new Promise((resolve) => {
+        const p = chrome.runtime.connect({ name: 'options->bg:model-info' });
+        p.onMessage.addListener((m) => resolve({ answered: m }));
+        p.onDisconnect.addListener(() => { void chrome.runtime.lastError; resolve('disconnected'); });
+      });
+      return {
+        stats: await ask({ type: 'popup->bg:get-stats', tabId: 1 }),
+        sync: await ask({ type: 'options->bg:sync-instances' }),
+        model: await ask({ type: 'options->bg:model-info' }),
+        unknown: await ask({ type: 'bg->content:anything' }),
+        notObject: await ask('score please'),
+        bigBatch: await ask({ type: 'content->bg:score', accounts: Array(501).fill({}) }),
+        port,
+      };
+    })()`);
+    assert.deepEqual(replies, {
+      stats: { error: 'refused' }, sync: { error: 'refused' }, model: { error: 'refused' }, unknown: { error: 'unknown message' },
+      notObject: { error: 'refused' }, bigBatch: { error: 'bad batch' }, port: 'disconnected',
+    });
+    await iso.detach();
+  });
+
   it('raised no error and talked to no other host', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(serverProblems(srv), []);
