@@ -8,6 +8,7 @@
 // throws out of a handler: errors become `{error}` replies.
 import init, { score_batch as scoreBatch, model_info as modelInfo, Coordinator } from './wasm/botlens.js';
 import { api } from './lib/browser.js';
+import { rewriteOldSettings } from './lib/settings.js';
 
 const MAX_BATCH = 500;
 let ready = null;
@@ -133,12 +134,23 @@ async function handle(msg, sender) {
 // Per-tab counts arrive on a port, fire and forget: a reply promise that resolves after the page
 // went away makes Firefox log "Promise resolved while context is inactive" in the page's console.
 api.runtime.onConnect.addListener((port) => {
+  if (port.name === 'options->bg:model-info') { answerModelInfo(port); return; }
   const tabId = port.sender?.tab?.id;
   if (port.name !== 'content->bg:stats' || port.sender?.id !== api.runtime.id || typeof tabId !== 'number') return;
   port.onMessage.addListener((msg) => {
     if (msg !== null && typeof msg === 'object') setStats(tabId, count(msg.checked), count(msg.flagged)).catch(() => {});
   });
 });
+
+// The options page asks for the model's levels over a port too: a sendMessage reply promise still
+// pending when the user closes the page makes Firefox log "Promise rejected after context
+// unloaded" (seen in tests/e2e/faults.firefox.test.mjs); a port message to a closed page is dropped.
+function answerModelInfo(port) {
+  if (port.sender?.id !== api.runtime.id || !isOwnPage(port.sender)) { port.disconnect(); return; }
+  ensureCore().then(() => ({ model: plain(modelInfo()) }), (e) => ({ error: String(e?.message ?? e) })).then((reply) => {
+    try { port.postMessage(reply); } catch { /* the page left */ }
+  });
+}
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   handle(msg, sender).then(sendResponse, (e) => sendResponse({ error: String(e?.message ?? e) }));
@@ -195,3 +207,8 @@ api.permissions.onRemoved.addListener(syncQuietly);
 api.runtime.onStartup.addListener(syncQuietly);
 api.runtime.onInstalled.addListener(syncQuietly);
 syncQuietly();
+
+// Settings stored in an older schema (docs/CONTRACTS.md, lib/settings.js) are rewritten in the
+// current one at every start: cheap (one read) and it covers updates, reloads and restarts alike.
+// Readers migrate on read anyway, so nothing waits for this.
+rewriteOldSettings(api.storage).catch(() => {});

@@ -25,6 +25,9 @@ const GRACE_MS = 600; // how long a post may wait for its author's JSON before i
 const MAX_BATCH = 200;
 const SLICE_MS = 8; // work per frame before yielding
 const COORD_MS = 300; // coordination changes are applied at most this often (a growing group changes all its members)
+const SCORE_RETRIES = 2; // re-sends of a score request whose worker went away before answering
+const RETRY_MS = 150;
+const DEAD = Symbol('dead'); // the extension context is gone (reload, update, uninstall)
 const clock = () => (globalThis.performance ? performance.now() : Date.now());
 
 /** The facts the page gave for an account that is not scored (shown in the card, no judgement). */
@@ -358,12 +361,8 @@ export function startAnnotator({ site, api, doc = document }) {
     }
     if (keys.length === 0) return;
     for (const k of keys) inflight.add(k);
-    let reply;
-    try {
-      reply = await api.runtime.sendMessage({ type: 'content->bg:score', accounts: keys.map((k) => accounts.get(k)) });
-    } catch {
-      if (!alive()) { teardown(); return; }
-    }
+    const reply = await askScores(keys.map((k) => accounts.get(k)));
+    if (reply === DEAD) { teardown(); return; }
     const ok = reply && !reply.error && Array.isArray(reply.verdicts) && reply.verdicts.length === keys.length;
     if (ok && reply.model) model = reply.model;
     keys.forEach((k, i) => {
@@ -372,6 +371,28 @@ export function startAnnotator({ site, api, doc = document }) {
       enqueueSet(rootsByKey.get(k), urgent); // only the posts of these accounts
     });
     schedule();
+  }
+
+  /**
+   * One score request. A service worker stopped while it held the message (idle timeout, update,
+   * crash) answers `undefined` or rejects ("message channel closed", "Receiving end does not
+   * exist"); the message is then sent again, which starts a new worker, so no post is left
+   * "unknown" by a restart. An `{error}` reply is an answer and is not retried. DEAD when the
+   * extension context itself is gone.
+   */
+  async function askScores(list) {
+    const msg = { type: 'content->bg:score', accounts: list };
+    for (let attempt = 0; ; attempt += 1) {
+      let reply;
+      try {
+        reply = await api.runtime.sendMessage(msg);
+      } catch {
+        if (!alive()) return DEAD;
+      }
+      if ((reply !== null && typeof reply === 'object') || attempt >= SCORE_RETRIES) return reply ?? null;
+      await new Promise((r) => setTimeout(r, RETRY_MS * (attempt + 1)));
+      if (!alive()) return DEAD;
+    }
   }
 
   function onData({ accounts: list, links, posts }) {
@@ -412,7 +433,11 @@ export function startAnnotator({ site, api, doc = document }) {
       // A port, not sendMessage: no reply promise to outlive the page (background.js).
       if (!statsPort) {
         statsPort = api.runtime.connect({ name: 'content->bg:stats' });
-        statsPort.onDisconnect.addListener(() => { statsPort = null; }); // e.g. the worker stopped
+        // e.g. the worker stopped. Reading lastError marks it handled: unread, Chromium logs
+        // "Unchecked runtime.lastError: Could not establish connection" in the page's console.
+        // A disconnect with the context gone means the extension was reloaded or updated: tear
+        // down now rather than at the page's next mutation, so no orphaned badge stays behind.
+        statsPort.onDisconnect.addListener(() => { void api.runtime.lastError; statsPort = null; if (!alive()) teardown(); });
       }
       statsPort.postMessage(msg);
     } catch {

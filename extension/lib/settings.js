@@ -27,13 +27,42 @@ function cleanOverride(v) {
 }
 
 /**
- * Any stored value (missing, older schema, partly corrupt) -> a complete current settings object.
+ * Schema 0, the legacy shape: an object without a `schema` field (or `schema: 0`),
+ *   { sensitivity: 'low' | 'medium' | 'high', hide: boolean, allow: [key], flag: [key] }
+ * `hide: true` meant "collapse flagged posts"; `allow` / `flag` were bare lists of account keys
+ * (no handle, name or date). botlens never shipped it: it is defined so that the upgrade path
+ * (migrateSettings, the background's rewrite at start, and their tests) exists and is exercised
+ * before the first real schema change (docs/DECISIONS.md).
+ */
+export function isSchema0(stored) {
+  return stored !== null && typeof stored === 'object' && !Array.isArray(stored)
+    && (stored.schema === undefined || stored.schema === 0);
+}
+
+/** A schema-0 object -> the schema-1 parts it maps to (still to be cleaned by migrateSettings). */
+function fromSchema0(old) {
+  const out = { schema: SCHEMA, sensitivity: old.sensitivity, action: old.hide === true ? 'collapse' : 'mark' };
+  if (ACTIONS.includes(old.action)) out.action = old.action; // a half-migrated object keeps its newer parts
+  if (old.sites && typeof old.sites === 'object') out.sites = old.sites;
+  const overrides = old.overrides && typeof old.overrides === 'object' && !Array.isArray(old.overrides) ? { ...old.overrides } : {};
+  // "flag" first, then "allow": an account on both lists ends up allowed (the gentler decision).
+  for (const decision of ['flag', 'allow']) {
+    const list = Array.isArray(old[decision]) ? old[decision].slice(0, MAX_OVERRIDES) : [];
+    for (const key of list) if (typeof key === 'string') overrides[key] = { decision };
+  }
+  out.overrides = overrides;
+  return out;
+}
+
+/**
+ * Any stored value (missing, schema 0, partly corrupt) -> a complete current settings object.
  * Unknown or wrong-typed parts fall back to the defaults; it never throws.
  */
 export function migrateSettings(stored) {
   const s = defaultSettings();
-  if (stored === null || typeof stored !== 'object') return s;
-  // Schema 1 is the first; a later schema's unknown parts are dropped, its known parts kept.
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return s;
+  if (isSchema0(stored)) stored = fromSchema0(stored);
+  // A later schema's unknown parts are dropped, its known parts kept.
   if (LEVELS.includes(stored.sensitivity)) s.sensitivity = stored.sensitivity;
   if (ACTIONS.includes(stored.action)) s.action = stored.action;
   if (stored.sites && typeof stored.sites === 'object') {
@@ -96,6 +125,20 @@ export function mergeImport(settings, overrides) {
   const next = migrateSettings(settings);
   Object.assign(next.overrides, overrides);
   return next;
+}
+
+/**
+ * The stored settings rewritten in the current schema when they are in an older one (the
+ * background calls this at every start, so an update migrates storage once). A newer schema is
+ * left alone (a downgrade must not destroy what it cannot read). Returns true when it wrote.
+ */
+export async function rewriteOldSettings(storage) {
+  const got = await storage.local.get(SETTINGS_KEY);
+  const stored = got?.[SETTINGS_KEY];
+  if (stored === undefined || stored === null || typeof stored !== 'object') return false;
+  if (Number.isInteger(stored.schema) && stored.schema >= SCHEMA) return false;
+  await storage.local.set({ [SETTINGS_KEY]: migrateSettings(stored) });
+  return true;
 }
 
 export async function loadSettings(storage) {

@@ -22,24 +22,38 @@ function setPath(obj, p, value) {
   return copy;
 }
 
-function showError(text) {
+/** Shows (or, with '', hides) the alert; `retry`: also offer "Try again" for the change that failed. */
+function showError(text, retry = false) {
   $('error').textContent = text;
   $('error').hidden = !text;
+  $('retry').hidden = !(text && retry);
 }
 
 function say(text) {
   $('status').textContent = text;
 }
 
+let failed = null; // the change that could not be written, for "Try again"
+
+/**
+ * Writes one change. On a storage failure (quota full, disk error) nothing was stored, so the
+ * previous settings stay as they were; the page says so in an alert and keeps the user's edit on
+ * screen (no re-render from storage) with "Try again" (docs/SECURITY.md).
+ */
 async function save(change) {
   try {
     settings = await updateSettings(api.storage, change);
-    showError('');
-    say(t('options_saved'));
   } catch (e) {
-    showError(t('options_storage_error', [String(e?.message ?? e)]));
+    failed = change;
+    say('');
+    showError(t('options_storage_error', [String(e?.message ?? e)]), true);
+    return false;
   }
+  failed = null;
+  showError('');
+  say(t('options_saved'));
   render();
+  return true;
 }
 
 const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x * 1000) / 10}%` : '?');
@@ -193,9 +207,27 @@ async function importFile(file) {
     showError(t('options_import_refused', [errors.join(', ')]));
     return;
   }
-  await save((s) => mergeImport(s, overrides));
+  if (!(await save((s) => mergeImport(s, overrides)))) return;
   say(t('options_import_done', [String(count)]));
   if (errors.length > 0) showError(t('options_import_partial', [errors.join(', ')]));
+}
+
+/**
+ * The model's levels from the background, over a port (background.js answerModelInfo): a
+ * sendMessage reply still pending when the user closes this page makes Firefox log an error.
+ */
+function askModelInfo() {
+  return new Promise((resolve) => {
+    let port;
+    try {
+      port = api.runtime.connect({ name: 'options->bg:model-info' });
+    } catch (e) {
+      resolve({ error: String(e?.message ?? e) });
+      return;
+    }
+    port.onMessage.addListener((reply) => { resolve(reply); port.disconnect(); });
+    port.onDisconnect.addListener(() => { void api.runtime.lastError; resolve({ error: 'no reply' }); });
+  });
 }
 
 async function main() {
@@ -214,6 +246,7 @@ async function main() {
     }
   });
   $('export').addEventListener('click', exportFile);
+  $('retry').addEventListener('click', () => { if (failed) save(failed); });
   $('instance-form').addEventListener('submit', onAddInstance);
   api.permissions.onAdded?.addListener(() => renderInstances());
   api.permissions.onRemoved?.addListener(() => renderInstances());
@@ -226,7 +259,7 @@ async function main() {
   });
   buildLevels();
   render();
-  const reply = await api.runtime.sendMessage({ type: 'options->bg:model-info' }).catch((e) => ({ error: String(e?.message ?? e) }));
+  const reply = await askModelInfo();
   if (reply?.model) model = reply.model;
   else showError(t('options_model_error', [String(reply?.error ?? 'no reply')]));
   buildLevels();

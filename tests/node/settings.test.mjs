@@ -2,7 +2,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  defaultSettings, exportLists, mergeImport, migrateSettings, overrideFor, parseImport, updateSettings, withOverride,
+  defaultSettings, exportLists, isSchema0, mergeImport, migrateSettings, overrideFor, parseImport, rewriteOldSettings,
+  updateSettings, withOverride,
 } from '../../extension/lib/settings.js';
 import { classify, levelFor } from '../../extension/lib/classify.js';
 
@@ -28,6 +29,50 @@ test('migration: missing, corrupt and partly wrong stored values', () => {
   assert.deepEqual(s.overrides, { 'x:1': { decision: 'allow', handle: 'a', at: 5 } });
   assert.equal('extra' in s, false);
   assert.equal(migrateSettings({ schema: 1, sensitivity: 'high', action: 'collapse' }).action, 'collapse');
+});
+
+test('migration from schema 0 (no schema field): sensitivity kept, hide -> collapse, allow / flag lists -> overrides', () => {
+  const old = { sensitivity: 'medium', hide: true, allow: ['x:123', 'mastodon:a@b.example'], flag: ['x:9', 'x:123', 'bad key', 7] };
+  assert.ok(isSchema0(old));
+  assert.ok(isSchema0({ schema: 0 }));
+  assert.ok(!isSchema0({ schema: 1 }));
+  const s = migrateSettings(old);
+  assert.deepEqual(s, {
+    schema: 1, sensitivity: 'medium', action: 'collapse', sites: { x: true, bluesky: true, mastodon: true },
+    // On both lists: allowed (the gentler decision). Bad keys and non-strings dropped.
+    overrides: { 'x:123': { decision: 'allow' }, 'mastodon:a@b.example': { decision: 'allow' }, 'x:9': { decision: 'flag' } },
+  });
+  assert.equal(migrateSettings({ sensitivity: 'low', hide: false }).action, 'mark');
+  assert.equal(migrateSettings({ hide: 'yes', allow: 'x:1', flag: null }).action, 'mark');
+  assert.deepEqual(migrateSettings({ hide: 'yes', allow: 'x:1', flag: null }).overrides, {});
+  assert.deepEqual(migrateSettings({ sensitivity: 'extreme', allow: [{}] }), defaultSettings());
+  // The result is a fixed point: migrating again changes nothing.
+  assert.deepEqual(migrateSettings(s), s);
+  // Huge legacy lists are capped like overrides.
+  const many = migrateSettings({ allow: Array.from({ length: 20000 }, (_, i) => `x:${i}`) });
+  assert.equal(Object.keys(many.overrides).length, 10000);
+});
+
+test('rewriteOldSettings: schema 0 is rewritten once, current and newer schemas and nothing stored are left alone', async () => {
+  const make = (value) => {
+    const store = value === undefined ? {} : { settings: value };
+    let writes = 0;
+    return { store, writes: () => writes, storage: { local: { get: async (k) => ({ [k]: store[k] }), set: async (o) => { writes += 1; Object.assign(store, o); } } } };
+  };
+  const old = make({ sensitivity: 'high', hide: true, allow: ['x:5'] });
+  assert.equal(await rewriteOldSettings(old.storage), true);
+  assert.deepEqual(old.store.settings, migrateSettings({ sensitivity: 'high', hide: true, allow: ['x:5'] }));
+  assert.equal(old.store.settings.schema, 1);
+  assert.equal('hide' in old.store.settings, false);
+  assert.equal(await rewriteOldSettings(old.storage), false, 'second start: already current');
+  assert.equal(old.writes(), 1);
+  for (const v of [undefined, null, 'x', { schema: 1, action: 'dim' }, { schema: 2, future: true }]) {
+    const m = make(v);
+    assert.equal(await rewriteOldSettings(m.storage), false, JSON.stringify(v));
+    assert.equal(m.writes(), 0);
+  }
+  const failing = { local: { get: async () => ({ settings: { hide: true } }), set: async () => { throw new Error('QUOTA_BYTES quota exceeded'); } } };
+  await assert.rejects(rewriteOldSettings(failing), /QUOTA/);
 });
 
 test('overrides: set, change, undo; the input is not mutated', () => {
