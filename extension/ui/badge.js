@@ -73,7 +73,7 @@ export function createBadge(doc, onDecision, onCoordination) {
   root.append(mark, coordMark, card);
   const s = {
     view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
-    markSig: '', coordSig: null, onDecision, onCoordination, closeTimer: 0,
+    markSig: '', coordSig: null, coordDrawn: '', onDecision, onCoordination, closeTimer: 0,
   };
   state.set(host, s);
 
@@ -211,23 +211,75 @@ export function updateBadge(host, view) {
       else host.removeAttribute('data-self-declared');
       // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
       // an account that says it is automated; circles for the others.
-      p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
+      const glyph = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
         : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
-    }
-    if (coordSig !== s.coordSig) {
-      p.coordMark.hidden = !coord;
-      p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
-      if (coord) host.setAttribute('data-coordinated', coordSig);
-      else host.removeAttribute('data-coordinated');
+      if (p.glyph.textContent !== glyph) p.glyph.textContent = glyph;
     }
     s.markSig = verdictSig;
-    s.coordSig = coordSig;
+    if (coordSig !== s.coordSig) {
+      s.coordSig = coordSig;
+      if (coord) host.setAttribute('data-coordinated', coordSig);
+      else host.removeAttribute('data-coordinated');
+      // The visible mark of a badge on the page is redrawn when it is near the viewport (below);
+      // the attributes are always current.
+      if (host.isConnected) behind.add(host);
+      else { behind.delete(host); drawCoordMark(host); }
+    }
     const level = levelOf(view);
-    p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
-      : t('mark_label', [level]));
+    const label = coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}` : t('mark_label', [level]);
+    if (p.mark.getAttribute('aria-label') !== label) p.mark.setAttribute('aria-label', label);
   }
   s.dirty = true;
   if (s.built && !p.card.hidden) renderCard(host);
+}
+
+// Coordination marks far from the viewport (docs/DECISIONS.md 13). A growing group changes the
+// size shown on every member, and each redrawn mark costs the page a relayout of the thread; so
+// the mark of a badge already on the page is only noted as behind, and redrawn once the badge is
+// within MARK_MARGIN px of the viewport: the annotator asks `marksNear()` at the start of its
+// frame's commit (reads only, before any write of that frame) and draws them with `drawMarks()`.
+// Attributes (the post's data-botlens-coordinated, the host's data-coordinated, the mark's
+// aria-label) are always current. A new badge is drawn complete before it is inserted.
+const MARK_MARGIN = 3000;
+const behind = new Set(); // badges on the page whose coordination mark shows an older size
+
+function drawCoordMark(host) {
+  const s = state.get(host);
+  if (!s || s.coordDrawn === s.coordSig) return;
+  s.coordDrawn = s.coordSig;
+  const p = s.parts;
+  const text = s.coordSig ? `\u2261${formatValue(Number(s.coordSig))}` : '';
+  // Only what differs is written: each write to a shown badge costs the page a relayout.
+  if (p.coordMark.hidden !== !s.coordSig) p.coordMark.hidden = !s.coordSig;
+  if (p.coordMark.textContent !== text) p.coordMark.textContent = text;
+}
+
+/** How many badges on the page have a coordination mark to redraw. */
+export const marksBehind = () => behind.size;
+
+/**
+ * The badges with a mark to redraw that are within MARK_MARGIN px of the viewport (geometry
+ * reads: call before writing in the frame, so the layout read is the one already done). Badges
+ * the site removed are forgotten. Stops reading after `budgetMs`.
+ */
+export function marksNear(view, budgetMs = 4) {
+  const near = [];
+  if (behind.size === 0) return near;
+  const stop = performance.now() + budgetMs;
+  const bottom = view.innerHeight + MARK_MARGIN;
+  let n = 0;
+  for (const host of behind) {
+    if (!host.isConnected) { behind.delete(host); continue; }
+    const r = host.getBoundingClientRect();
+    if (r.bottom >= -MARK_MARGIN && r.top <= bottom && (r.width > 0 || r.height > 0)) near.push(host);
+    if ((++n & 63) === 0 && performance.now() > stop) break;
+  }
+  return near;
+}
+
+/** Redraws the coordination marks of these badges (writes). */
+export function drawMarks(hosts) {
+  for (const host of hosts) { behind.delete(host); drawCoordMark(host); }
 }
 
 /** Fills the (built) card from the current view; skipped when it shows the same already. */
