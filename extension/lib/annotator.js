@@ -23,11 +23,11 @@ import { createCoordination } from './coordination.js';
 const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner', 'data-botlens-coordinated', 'data-botlens-highlight'];
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
-const SLICE_MS = 10; // planning per task before yielding to the page
-const COMMIT_MS = 8; // planned writes per frame before leaving the rest to the next frame
+const SLICE_MS = 16; // planning per task before yielding to the page (a score reply's posts fit in one)
+const COMMIT_MS = 12; // planned writes per frame before leaving the rest to the next frame
 const COORD_COMMIT_MS = 5; // coordination attributes per frame (the same)
 const COORD_MS = 300; // coordination changes are applied at most this often (a growing group changes all its members)
-const MARK_CHECK_MS = 250; // how often coordination marks left behind far from the viewport are looked at
+const MARKS_MS = 1000; // coordination marks behind are redrawn in a frame that changes the page anyway, else after this
 const clock = () => (globalThis.performance ? performance.now() : Date.now());
 
 /** Runs `fn` soon in a task of its own (not throttled like nested timeouts). */
@@ -78,6 +78,8 @@ export function startAnnotator({ site, api, doc = document }) {
   let coordDue = 0;
   let coordTimer = 0;
   let markTimer = 0;
+  let marksAt = 0; // when coordination marks were last redrawn
+  let pageMoved = false; // the site changed the page since the last frame (its own relayout is due)
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -188,7 +190,13 @@ export function startAnnotator({ site, api, doc = document }) {
       }
       if (coordDirty.size === 0) coordDue = 0;
     }
-    const near = marksBehind() > 0 ? marksNear(doc.defaultView ?? globalThis) : [];
+    // The coordination marks near the viewport are redrawn in a frame that relays out the page
+    // anyway (our writes, the site's own), or once they have waited MARKS_MS: each frame that
+    // changes the page costs a relayout and repaint of the whole thread.
+    const marksDue = marksBehind() > 0 && (writes.size > 0 || pageMoved || clock() - marksAt >= MARKS_MS);
+    pageMoved = false;
+    const near = marksDue ? marksNear(doc.defaultView ?? globalThis) : [];
+    if (marksDue) marksAt = clock();
     const deadline = clock() + COMMIT_MS;
     n = 0;
     for (const [root, w] of writes) {
@@ -200,7 +208,7 @@ export function startAnnotator({ site, api, doc = document }) {
     if (bars.size > 0) for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
     if (writes.size > 0 || (out && coordDirty.size > 0)) scheduleCommit(); // too much for one frame: the rest in the next
     else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, Math.max(16, coordDue - clock()));
-    if (marksBehind() > 0 && !markTimer) markTimer = setTimeout(() => { markTimer = 0; scheduleCommit(); }, MARK_CHECK_MS);
+    if (marksBehind() > 0 && !markTimer) markTimer = setTimeout(() => { markTimer = 0; scheduleCommit(); }, Math.max(16, marksAt + MARKS_MS - clock()));
     if (urgent.size > 0 || queue.size > 0) schedule(); // refreshCoord may have re-queued a post
   }
 
@@ -359,11 +367,14 @@ export function startAnnotator({ site, api, doc = document }) {
     const view = views.get(root);
     const badge = badges.get(root);
     if (!info || !view || !badge || badge.parentNode !== info.anchor || !root.contains(badge)) { annotate(root, now, false); return; }
-    const coordination = coordViewOf(info);
+    // A group's members change more often than its size: the size is all the mark and the
+    // attributes show (the card reads the members when it renders), so the same view is kept.
+    const c = info.postId ? coord.get(info.postId) : null;
+    const was = view.coordination;
+    const coordination = c && was && was.size === c.cluster_size ? was : coordViewOf(info);
     setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
-    const next = { ...view, coordination };
-    views.set(root, next);
-    updateBadge(badge, next);
+    view.coordination = coordination; // the badge holds this same view
+    updateBadge(badge, view);
   }
 
   function setAttr(el, name, value) {
@@ -582,7 +593,11 @@ export function startAnnotator({ site, api, doc = document }) {
         if (n.nodeType === 1 && n.localName !== BADGE_TAG && n.localName !== COLLAPSE_TAG) pending.add(n);
       }
     }
-    if (pending.size > 0) schedule();
+    if (pending.size > 0) {
+      schedule();
+      pageMoved = true;
+      if (marksBehind() > 0) scheduleCommit(); // this frame relays out the page anyway: marks ride along
+    }
   });
 
   let unsubscribe = () => {};

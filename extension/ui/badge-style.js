@@ -3,8 +3,11 @@
 // blue are apart for all common colour-vision types. The coordination mark is a square-cornered
 // box with "≡" and a number, in purple (dark, apart from the orange and the blue in lightness).
 export const BADGE_CSS = `
+/* The negative block margins keep the badge (16px) from making the author's line taller: a taller
+   line would move every later post of the thread, a relayout and repaint of all of them per frame
+   that inserts badges (docs/PERFORMANCE.md). The badge is drawn where it was. */
 :host { all: initial; display: inline-flex; align-items: center; vertical-align: middle;
-  margin-inline-start: 4px; line-height: 1; }
+  margin-inline-start: 4px; margin-block: -4px; line-height: 1; }
 .mark { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
   justify-content: center; min-width: 16px; height: 16px; border-radius: 50%;
   font: 700 11px/1 system-ui, sans-serif; }

@@ -158,7 +158,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const probe = await page.evaluate(() => ({ insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
+  const probe = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
   let msgs = null;
   let wrapInfo = await Promise.all(wrapped);
   if (withExt) {
@@ -350,6 +350,7 @@ function summarize(r) {
     longtasks: lt.length,
     longtask_max_ms: lt.length ? Math.max(...lt.map((t) => t.duration)) : 0,
     longtask_total_ms: lt.reduce((n, t) => n + t.duration, 0),
+    scroll_height: r.probe.scrollHeight, // the same on and off when badges do not change the page's geometry
     page_errors: r.probe.errors,
     violations: r.probe.violations,
   };
