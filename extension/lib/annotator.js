@@ -117,7 +117,10 @@ export function startAnnotator({ site, api, doc = document }) {
   function schedule() {
     if (scheduled || dead) return;
     scheduled = true;
-    soon(run);
+    // Posts a score reply or new data concern are planned in the task that brought them, so
+    // their writes make the very next frame; other work (new posts, full passes) in a task of its own.
+    if (urgent.size > 0) queueMicrotask(run);
+    else soon(run);
   }
 
   function scheduleCommit() {
