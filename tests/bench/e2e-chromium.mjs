@@ -2,7 +2,8 @@
 // thread (`?replies=N&batch=M`) that loads page by page as the test scrolls, once in a browser
 // WITHOUT the extension and once WITH it (same launch args, same server, same scroll script), so
 // every page-side figure is judged against the same page without the extension in the same run.
-//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--profile] [--no-cold] [--trace PREFIX]
+//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--profile] [--no-cold] [--trace PREFIX] [--ext DIR]
+// (--ext DIR: another unpacked Chrome test build, e.g. an older commit's, for an A/B on the same machine)
 // (--trace PREFIX writes PREFIX.off.json and PREFIX.on.json, Chromium traces with invalidation
 // tracking, for tests/bench/trace-summary.mjs; a traced run's figures are not benchmarks)
 // Figures: post in DOM -> verdict/badge (median, p95), score reply -> badge, main-thread time
@@ -358,6 +359,6 @@ function summarize(r) {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
-  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), trace: arg('--trace', null), cold: !process.argv.includes('--no-cold') });
+  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), trace: arg('--trace', null), cold: !process.argv.includes('--no-cold'), ...(arg('--ext', null) ? { extDir: arg('--ext', null) } : {}) });
   console.log(JSON.stringify(r, null, 2));
 }
