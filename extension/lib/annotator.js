@@ -9,8 +9,10 @@
 // only queues added nodes. Work is incremental and time-sliced (docs/PERFORMANCE.md): post roots
 // are indexed by account key and by post id, so a score reply re-annotates only the posts of the
 // accounts in it, and a coordination change only the posts it lists; a full pass over the page
-// happens only for settings and scope changes. Each frame's batch stops after SLICE_MS and goes
-// on in the next frame, so no long task comes from here. Annotation is idempotent and keyed by post, so React re-renders that
+// happens only for settings and scope changes. Planning (reading, classifying, building new
+// badges detached) runs in tasks of at most SLICE_MS; every planned write is applied in one
+// animation frame (commit), because each frame that changes a long thread costs it a relayout and
+// repaint of the whole thread. Annotation is idempotent and keyed by post, so React re-renders that
 // replace nodes neither lose nor duplicate badges. Settings apply live from storage.onChanged
 // without re-scoring. When the extension context goes away (reload/update) it cleans up after
 // itself, and a new instance first removes what an old one left (Dark Reader's approach).
@@ -79,7 +81,6 @@ export function startAnnotator({ site, api, doc = document }) {
   let coordTimer = 0;
   let markTimer = 0;
   let marksAt = 0; // when coordination marks were last redrawn
-  let pageMoved = false; // the site changed the page since the last frame (its own relayout is due)
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -193,11 +194,12 @@ export function startAnnotator({ site, api, doc = document }) {
       }
       if (coordDirty.size === 0) coordDue = 0;
     }
-    // The coordination marks near the viewport are redrawn in a frame that relays out the page
-    // anyway (our writes, the site's own), or once they have waited MARKS_MS: each frame that
-    // changes the page costs a relayout and repaint of the whole thread.
-    const marksDue = marksBehind() > 0 && (writes.size > 0 || pageMoved || clock() - marksAt >= MARKS_MS);
-    pageMoved = false;
+    // The coordination marks near the viewport are redrawn in a frame that changes the page anyway
+    // (our planned writes), or once they have waited MARKS_MS: each frame that changes the page
+    // costs a relayout and repaint of the whole thread. (Not in the frames of the site's own
+    // changes: finding the marks near the viewport would lay out the site's change early, and our
+    // redraw would lay out again.)
+    const marksDue = marksBehind() > 0 && (writes.size > 0 || clock() - marksAt >= MARKS_MS);
     const near = marksDue ? marksNear(doc.defaultView ?? globalThis) : [];
     if (marksDue) marksAt = clock();
     const deadline = clock() + COMMIT_MS;
@@ -596,11 +598,7 @@ export function startAnnotator({ site, api, doc = document }) {
         if (n.nodeType === 1 && n.localName !== BADGE_TAG && n.localName !== COLLAPSE_TAG) pending.add(n);
       }
     }
-    if (pending.size > 0) {
-      schedule();
-      pageMoved = true;
-      if (marksBehind() > 0) scheduleCommit(); // this frame relays out the page anyway: marks ride along
-    }
+    if (pending.size > 0) schedule();
   });
 
   let unsubscribe = () => {};
