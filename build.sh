@@ -8,7 +8,8 @@
 #                       target/bench-results.json (docs/PERFORMANCE.md)
 #   ./build.sh fuzz     cargo-fuzz on the core, FUZZ_SECONDS per target (60)
 #   ./build.sh test     the same, then every test: rustfmt, clippy, cargo tests, Node adapter
-#                       tests, web-ext lint (no warnings), end-to-end tests in headless Chromium and Firefox
+#                       tests, web-ext lint (no warnings), end-to-end tests in headless Chromium and Firefox,
+#                       the benchmarks' short form (bench --ci)
 #
 # Everything it needs it installs itself on a fresh Debian machine (apt packages, the wasm32
 # target, the exact wasm-bindgen-cli of Cargo.lock, geckodriver, npm packages); what is already
@@ -121,6 +122,8 @@ run_tests() {
   node --test --test-concurrency=1 tests/www/
   log "end-to-end (headless Chromium and Firefox)"
   node tests/e2e/run.mjs
+  log "benchmarks, short form: fails only when a budget is broken by a wide margin (docs/PERFORMANCE.md)"
+  node tests/bench/run.mjs --ci
 }
 
 # ---------------------------------------------------------------- fuzz

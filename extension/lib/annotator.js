@@ -9,26 +9,42 @@
 // only queues added nodes. Work is incremental and time-sliced (docs/PERFORMANCE.md): post roots
 // are indexed by account key and by post id, so a score reply re-annotates only the posts of the
 // accounts in it, and a coordination change only the posts it lists; a full pass over the page
-// happens only for settings and scope changes. Each frame's batch stops after SLICE_MS and goes
-// on in the next frame, so no long task comes from here. Annotation is idempotent and keyed by post, so React re-renders that
+// happens only for settings and scope changes. Planning (reading, classifying, building new
+// badges detached) runs in tasks of at most SLICE_MS; every planned write is applied in one
+// animation frame (commit), because each frame that changes a long thread costs it a relayout and
+// repaint of the whole thread. Annotation is idempotent and keyed by post, so React re-renders that
 // replace nodes neither lose nor duplicate badges. Settings apply live from storage.onChanged
 // without re-scoring. When the extension context goes away (reload/update) it cleans up after
 // itself, and a new instance first removes what an old one left (Dark Reader's approach).
 import { classify } from './classify.js';
 import { SETTINGS_KEY, loadSettings, migrateSettings, overrideFor, updateSettings, withOverride } from './settings.js';
-import { BADGE_TAG, createBadge, updateBadge } from '../ui/badge.js';
+import { BADGE_TAG, createBadge, drawMarks, marksBehind, marksNear, updateBadge } from '../ui/badge.js';
 import { COLLAPSE_TAG, createCollapseBar } from '../ui/collapse.js';
 import { createCoordination } from './coordination.js';
 
 const ATTRS = ['data-botlens-verdict', 'data-botlens-score', 'data-botlens-self-declared', 'data-botlens-action', 'data-botlens-owner', 'data-botlens-coordinated', 'data-botlens-highlight'];
 const GRACE_MS = 600; // how long a post may wait for its author's JSON before it shows "unknown"
 const MAX_BATCH = 200;
-const SLICE_MS = 8; // work per frame before yielding
+const SLICE_MS = 16; // planning per task before yielding to the page (a score reply's posts fit in one)
+const COMMIT_MS = 12; // planned writes per frame before leaving the rest to the next frame
+const COORD_COMMIT_MS = 5; // coordination attributes per frame (the same)
 const COORD_MS = 300; // coordination changes are applied at most this often (a growing group changes all its members)
 const SCORE_RETRIES = 2; // re-sends of a score request whose worker went away before answering
 const RETRY_MS = 150;
 const DEAD = Symbol('dead'); // the extension context is gone (reload, update, uninstall)
+const MARKS_MS = 1000; // coordination marks behind are redrawn in a frame that changes the page anyway, else after this
 const clock = () => (globalThis.performance ? performance.now() : Date.now());
+
+/** Runs `fn` soon in a task of its own (not throttled like nested timeouts). */
+function soon(fn) {
+  try {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); fn(); };
+    ch.port2.postMessage(null);
+  } catch {
+    setTimeout(fn, 0);
+  }
+}
 
 /** The facts the page gave for an account that is not scored (shown in the card, no judgement). */
 export function plainFacts(acc, now = Date.now()) {
@@ -66,6 +82,8 @@ export function startAnnotator({ site, api, doc = document }) {
   const coordDirty = new Set(); // roots whose coordination changed (only the mark and card to redo)
   let coordDue = 0;
   let coordTimer = 0;
+  let markTimer = 0;
+  let marksAt = 0; // when coordination marks were last redrawn
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -73,6 +91,8 @@ export function startAnnotator({ site, api, doc = document }) {
   let pending = new Set();
   let fullScan = true;
   let scheduled = false;
+  let commitScheduled = false;
+  const writes = new Map(); // post root -> planned write (see plan/apply), applied in the next frame
   let graceTimer = 0;
   let settings = null;
   let model = null;
@@ -86,27 +106,41 @@ export function startAnnotator({ site, api, doc = document }) {
       if (!Array.isArray(ids)) { fullScan = true; schedule(); return; }
       for (const id of ids) enqueueSet(rootsByPost.get(id), coordDirty);
       if (coordDue === 0) coordDue = clock() + COORD_MS;
-      if (!coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; schedule(); }, COORD_MS);
+      if (!coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, COORD_MS);
     },
   });
 
   const alive = () => { try { return !dead && Boolean(api.runtime?.id); } catch { return false; } };
   const enabled = () => settings !== null && settings.sites[site.id] !== false;
 
+  // Two phases (docs/PERFORMANCE.md): `run` plans in ordinary tasks (reads the DOM, classifies,
+  // builds new badges detached) and never writes to the page; `commit` applies every planned write
+  // in one animation frame. Each frame that changes the page costs the page a style recalc, a
+  // layout and a repaint of the whole (long) thread, so the number of such frames is what matters:
+  // a score reply's posts land in one frame, and coordination changes ride along with it.
   function schedule() {
     if (scheduled || dead) return;
     scheduled = true;
+    // Posts a score reply or new data concern are planned in the task that brought them, so
+    // their writes make the very next frame; other work (new posts, full passes) in a task of its own.
+    if (urgent.size > 0) queueMicrotask(run);
+    else soon(run);
+  }
+
+  function scheduleCommit() {
+    if (commitScheduled || dead) return;
+    commitScheduled = true;
     // requestAnimationFrame does not run in hidden tabs; the timeout keeps those going. In a
     // visible tab it is only a safety net: writes outside the frame would make the site's own
     // layout reads (scroll handlers) pay for a forced layout.
-    const timer = setTimeout(run, doc.visibilityState === 'hidden' ? 100 : 1000);
-    requestAnimationFrame(() => { clearTimeout(timer); run(); });
+    const timer = setTimeout(commit, doc.visibilityState === 'hidden' ? 100 : 1000);
+    requestAnimationFrame(() => { clearTimeout(timer); commit(); });
   }
 
   function run() {
     scheduled = false;
     if (!alive()) { teardown(); return; }
-    if (!enabled()) { pending.clear(); queue.clear(); urgent.clear(); return; }
+    if (!enabled()) { pending.clear(); queue.clear(); urgent.clear(); writes.clear(); return; }
     const sel = site.postSelector;
     if (typeof site.scopeOf === 'function' && coord.setScope(site.scopeOf(doc.location))) fullScan = true;
     if (fullScan) { for (const r of doc.querySelectorAll(sel)) queue.add(r); fullScan = false; }
@@ -117,7 +151,6 @@ export function startAnnotator({ site, api, doc = document }) {
       for (const r of node.querySelectorAll(sel)) queue.add(r);
     }
     pending = new Set();
-    if (bars.size > 0) for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
     const deadline = clock() + SLICE_MS;
     const wall = Date.now();
     let out = false;
@@ -131,21 +164,60 @@ export function startAnnotator({ site, api, doc = document }) {
       }
       if (out) break;
     }
-    if (!out && coordDirty.size > 0 && clock() >= coordDue) {
-      for (const root of coordDirty) {
-        coordDirty.delete(root);
-        if (!root.isConnected) continue;
-        try { refreshCoord(root, wall); } catch { /* as above */ }
-        if ((++n & 7) === 0 && clock() > deadline) { out = true; break; }
-      }
-      if (coordDirty.size === 0) coordDue = 0;
-    }
-    if (urgent.size > 0 || queue.size > 0 || (coordDirty.size > 0 && coordDue !== 0 && clock() >= coordDue)) schedule(); // the rest in the next frame
-    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; schedule(); }, COORD_MS);
+    if (urgent.size > 0 || queue.size > 0) schedule(); // the rest in the next task
+    if (writes.size > 0 || (coordDirty.size > 0 && clock() >= coordDue)) scheduleCommit();
+    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, Math.max(16, coordDue - clock()));
     if (indexAdds > 1000) sweepIndex();
     requestScores();
     coord.flush();
     sendStats();
+  }
+
+  /**
+   * One frame's writes. Reads first, then writes, so no layout is forced: the coordination changes
+   * (when due, or when this frame changes the page anyway: one relayout, not two) write only
+   * attributes, which no style rule reads; then the geometry of the badges whose coordination mark
+   * is behind (ui/badge.js); then every planned post (attributes, badge, action) and the marks
+   * near the viewport.
+   */
+  function commit() {
+    commitScheduled = false;
+    if (dead) return;
+    if (!enabled()) { writes.clear(); return; }
+    const wall = Date.now();
+    let n = 0;
+    let out = false;
+    if (coordDirty.size > 0 && (writes.size > 0 || clock() >= coordDue)) {
+      const deadline = clock() + COORD_COMMIT_MS;
+      for (const root of coordDirty) {
+        coordDirty.delete(root);
+        if (!root.isConnected) continue;
+        try { refreshCoord(root, wall); } catch { /* one odd post must not stop the rest */ }
+        if ((++n & 15) === 0 && clock() > deadline) { out = true; break; }
+      }
+      if (coordDirty.size === 0) coordDue = 0;
+    }
+    // The coordination marks near the viewport are redrawn in a frame that changes the page anyway
+    // (our planned writes), or once they have waited MARKS_MS: each frame that changes the page
+    // costs a relayout and repaint of the whole thread. (Not in the frames of the site's own
+    // changes: finding the marks near the viewport would lay out the site's change early, and our
+    // redraw would lay out again.)
+    const marksDue = marksBehind() > 0 && (writes.size > 0 || clock() - marksAt >= MARKS_MS);
+    const near = marksDue ? marksNear(doc.defaultView ?? globalThis) : [];
+    if (marksDue) marksAt = clock();
+    const deadline = clock() + COMMIT_MS;
+    n = 0;
+    for (const [root, w] of writes) {
+      writes.delete(root);
+      try { apply(root, w); } catch { /* as above */ }
+      if ((++n & 15) === 0 && clock() > deadline) break;
+    }
+    drawMarks(near);
+    if (bars.size > 0) for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
+    if (writes.size > 0 || (out && coordDirty.size > 0)) scheduleCommit(); // too much for one frame: the rest in the next
+    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, Math.max(16, coordDue - clock()));
+    if (marksBehind() > 0 && !markTimer) markTimer = setTimeout(() => { markTimer = 0; scheduleCommit(); }, Math.max(16, marksAt + MARKS_MS - clock()));
+    if (urgent.size > 0 || queue.size > 0) schedule(); // refreshCoord may have re-queued a post
   }
 
   function enqueueSet(roots, into) {
@@ -228,15 +300,10 @@ export function startAnnotator({ site, api, doc = document }) {
     // score; the user's "Not a bot" still wins.
     const selfDeclared = site.selfDeclares === true && acc?.automated === true && override !== 'allow';
     const cls = selfDeclared ? 'flagged' : classify(verdict, { model, sensitivity: settings.sensitivity, override });
-    setAttr(root, 'data-botlens-owner', owner);
-    setAttr(root, 'data-botlens-verdict', cls);
-    setAttr(root, 'data-botlens-self-declared', selfDeclared ? 'true' : null);
     const score = verdict?.score;
-    setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
     const postText = typeof site.postText === 'function' ? () => site.postText(root) : () => null;
     coord.seen(info.postId, info.handle, userKey, postText, acc);
     const coordination = coordViewOf(info);
-    setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
     const view = {
       key: userKey, verdict: cls, score: cls === 'unknown' ? null : score ?? null,
       name: acc?.name ?? info.name ?? '', handle: acc?.screen_name ?? info.handle ?? '',
@@ -248,19 +315,45 @@ export function startAnnotator({ site, api, doc = document }) {
       selfDeclared,
       coordination,
     };
+    // A post without a badge yet gets one built here, detached (no cost to the page); the commit
+    // only inserts it. Re-planned before its commit: the same detached badge is reused.
+    let badge = null;
     if (info.anchor) {
-      const badge = ensureBadge(root, info.anchor);
-      badges.set(root, badge);
-      views.set(root, view);
-      updateBadge(badge, view);
+      const prev = writes.get(root);
+      badge = findBadge(root, info.anchor)
+        ?? (prev?.badge && !prev.badge.isConnected && prev.info.anchor === info.anchor ? prev.badge : newBadge());
+      if (!badge.isConnected) updateBadge(badge, view);
     }
-    applyAction(root, cls, info);
+    writes.set(root, { info, cls, selfDeclared, score, view, badge });
+    scheduleCommit();
     if (info.postId) {
       const was = judged.get(info.postId);
       if (was === 'flagged') flaggedCount -= 1;
       if (cls === 'flagged') flaggedCount += 1;
       judged.set(info.postId, cls);
     }
+  }
+
+  /** Applies one planned write (in the commit's frame); only what changed is written. */
+  function apply(root, w) {
+    const { info, cls, selfDeclared, score, view } = w;
+    if (!root.isConnected) return;
+    if (info.anchor && !(info.anchor.isConnected && root.contains(info.anchor))) { queue.add(root); schedule(); return; } // re-rendered meanwhile
+    setAttr(root, 'data-botlens-owner', owner);
+    setAttr(root, 'data-botlens-verdict', cls);
+    setAttr(root, 'data-botlens-self-declared', selfDeclared ? 'true' : null);
+    setAttr(root, 'data-botlens-score', typeof score === 'number' && Number.isFinite(score) && cls !== 'unknown' ? score.toFixed(2) : null);
+    const coordination = coordViewOf(info); // may be newer than the plan
+    setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
+    coordDirty.delete(root);
+    if (info.anchor) {
+      const next = coordination === view.coordination ? view : { ...view, coordination };
+      const badge = ensureBadge(root, info.anchor, w.badge);
+      badges.set(root, badge);
+      views.set(root, next);
+      updateBadge(badge, next);
+    }
+    applyAction(root, cls, info);
   }
 
   /**
@@ -277,22 +370,41 @@ export function startAnnotator({ site, api, doc = document }) {
 
   /** Only the coordination of an annotated post changed: redo its attribute and its badge's mark. */
   function refreshCoord(root, now) {
+    if (writes.has(root)) return; // its planned write takes the newest coordination anyway
     const info = infos.get(root);
     const view = views.get(root);
     const badge = badges.get(root);
     if (!info || !view || !badge || badge.parentNode !== info.anchor || !root.contains(badge)) { annotate(root, now, false); return; }
-    const coordination = coordViewOf(info);
+    // A group's members change more often than its size: the size is all the mark and the
+    // attributes show (the card reads the members when it renders), so the same view is kept.
+    const c = info.postId ? coord.get(info.postId) : null;
+    const was = view.coordination;
+    const coordination = c && was && was.size === c.cluster_size ? was : coordViewOf(info);
     setAttr(root, 'data-botlens-coordinated', coordination ? String(coordination.size) : null);
-    const next = { ...view, coordination };
-    views.set(root, next);
-    updateBadge(badge, next);
+    view.coordination = coordination; // the badge holds this same view
+    updateBadge(badge, view);
   }
 
   function setAttr(el, name, value) {
     if (value === null) { if (el.hasAttribute(name)) el.removeAttribute(name); } else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
   }
 
-  function ensureBadge(root, anchor) {
+  /** The badge this instance put in the post's anchor, or null (a read: no writes). */
+  function findBadge(root, anchor) {
+    for (const b of anchor.children) {
+      if (b.localName === BADGE_TAG && b.getAttribute('data-botlens-owner') === owner) return b;
+    }
+    return null;
+  }
+
+  function newBadge() {
+    const b = createBadge(doc, onDecision, onCoordination);
+    b.setAttribute('data-botlens-owner', owner);
+    return b;
+  }
+
+  /** Keeps one badge of ours in the anchor (inserting `planned` when there is none) and removes strays. */
+  function ensureBadge(root, anchor, planned) {
     let keep = null;
     for (const b of root.querySelectorAll(BADGE_TAG)) {
       if (b.closest(site.postSelector) !== root) continue; // a nested post's own badge
@@ -300,8 +412,7 @@ export function startAnnotator({ site, api, doc = document }) {
       else b.remove();
     }
     if (!keep) {
-      keep = createBadge(doc, onDecision, onCoordination);
-      keep.setAttribute('data-botlens-owner', owner);
+      keep = planned && !planned.isConnected ? planned : newBadge();
       anchor.append(keep);
     }
     return keep;
@@ -501,6 +612,7 @@ export function startAnnotator({ site, api, doc = document }) {
       for (const a of ATTRS) root.removeAttribute(a);
     }
     bars.clear();
+    writes.clear();
     judged.clear();
     flaggedCount = 0;
   }
@@ -523,6 +635,7 @@ export function startAnnotator({ site, api, doc = document }) {
     try { api.storage.onChanged.removeListener(onStorage); } catch { /* context gone */ }
     clearTimeout(graceTimer);
     clearTimeout(coordTimer);
+    clearTimeout(markTimer);
     clearTimeout(statsTimer);
     try { statsPort?.disconnect(); } catch { /* context gone */ }
     removeAll(false);

@@ -3,15 +3,18 @@
 // blue are apart for all common colour-vision types. The coordination mark is a square-cornered
 // box with "≡" and a number, in purple (dark, apart from the orange and the blue in lightness).
 export const BADGE_CSS = `
+/* The negative block margins keep the badge (16px) from making the author's line taller: a taller
+   line would move every later post of the thread, a relayout and repaint of all of them per frame
+   that inserts badges (docs/PERFORMANCE.md). The badge is drawn where it was. */
 :host { all: initial; display: inline-flex; align-items: center; vertical-align: middle;
-  margin-inline-start: 4px; position: relative; line-height: 1; }
+  margin-inline-start: 4px; margin-block: -4px; line-height: 1; }
 .mark { all: unset; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
   justify-content: center; min-width: 16px; height: 16px; border-radius: 50%;
   font: 700 11px/1 system-ui, sans-serif; }
 .mark:focus-visible { outline: 2px solid #1d5fbf; outline-offset: 2px; }
 .mark[data-verdict="flagged"] { background: #a34700; color: #fff; border-radius: 4px; padding: 0 5px;
   font-size: 10px; }
-.mark[data-verdict="clear"] { width: 12px; min-width: 12px; height: 12px; border: 2px solid #1d5fbf; opacity: .7; }
+.mark[data-verdict="clear"] { width: 12px; min-width: 12px; height: 12px; border: 2px solid rgba(29,95,191,.7); }
 .mark[data-verdict="unknown"] { width: 12px; min-width: 12px; height: 12px; border: 2px dotted #767676; }
 .coord { box-sizing: border-box; display: inline-flex; align-items: center; height: 16px; margin-inline-start: 3px;
   padding: 0 4px; border: 2px solid #6a3d9a; border-radius: 0; background: #f3ecfa; color: #4a2370;

@@ -73,7 +73,7 @@ export function createBadge(doc, onDecision, onCoordination) {
   root.append(mark, coordMark, card);
   const s = {
     view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
-    markSig: '', coordSig: null, onDecision, onCoordination, closeTimer: 0,
+    markSig: '', coordSig: null, coordDrawn: '', label: '', onDecision, onCoordination, closeTimer: 0,
   };
   state.set(host, s);
 
@@ -211,23 +211,141 @@ export function updateBadge(host, view) {
       else host.removeAttribute('data-self-declared');
       // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
       // an account that says it is automated; circles for the others.
-      p.glyph.textContent = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
+      const glyph = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
         : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
-    }
-    if (coordSig !== s.coordSig) {
-      p.coordMark.hidden = !coord;
-      p.coordMark.textContent = coord ? `\u2261${formatValue(coord.size)}` : '';
-      if (coord) host.setAttribute('data-coordinated', coordSig);
-      else host.removeAttribute('data-coordinated');
+      if (p.glyph.textContent !== glyph) p.glyph.textContent = glyph;
     }
     s.markSig = verdictSig;
-    s.coordSig = coordSig;
-    const level = levelOf(view);
-    p.mark.setAttribute('aria-label', coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}`
-      : t('mark_label', [level]));
+    if (coordSig !== s.coordSig) {
+      s.coordSig = coordSig;
+      if (coord) host.setAttribute('data-coordinated', coordSig);
+      else host.removeAttribute('data-coordinated');
+      // The visible mark of a badge on the page is redrawn when it is near the viewport (below);
+      // the attributes are always current.
+      if (!host.isConnected) { behind.delete(host); drawCoordMark(host); } else if (!behind.has(host)) { behind.add(host); added.push(host); }
+    }
+    const label = markLabel(view, coord);
+    if (s.label !== label) { s.label = label; p.mark.setAttribute('aria-label', label); }
   }
   s.dirty = true;
   if (s.built && !p.card.hidden) renderCard(host);
+}
+
+// Coordination marks far from the viewport (docs/DECISIONS.md 21). A growing group changes the
+// size shown on every member, and each redrawn mark costs the page a relayout of the thread; so
+// the mark of a badge already on the page is only noted as behind, and redrawn once the badge is
+// within MARK_MARGIN px of the viewport: the annotator asks `marksNear()` at the start of its
+// frame's commit (reads only, before any write of that frame) and draws them with `drawMarks()`.
+// Attributes (the post's data-botlens-coordinated, the host's data-coordinated, the mark's
+// aria-label) are always current. A new badge is drawn complete before it is inserted.
+const MARK_MARGIN = 3000;
+const behind = new Set(); // badges on the page whose coordination mark shows an older size
+
+function drawCoordMark(host) {
+  const s = state.get(host);
+  if (!s || s.coordDrawn === s.coordSig) return;
+  s.coordDrawn = s.coordSig;
+  const p = s.parts;
+  const text = s.coordSig ? `\u2261${formatValue(Number(s.coordSig))}` : '';
+  // Only what differs is written: each write to a shown badge costs the page a relayout.
+  if (p.coordMark.hidden !== !s.coordSig) p.coordMark.hidden = !s.coordSig;
+  if (p.coordMark.textContent !== text) p.coordMark.textContent = text;
+}
+
+/** How many badges on the page have a coordination mark to redraw. */
+export const marksBehind = () => behind.size;
+
+// The badges behind, in page order (their top in the page when they fell behind): a thread is a
+// vertical list, so the ones near the viewport are found by binary search on their geometry (a
+// few reads, not one per badge). Where that order is off (several columns, content above that
+// moved), a slow round over all of them (SWEEP per call) finds the rest.
+let order = [];
+let added = [];
+let drawnSinceSort = false;
+const pageY = new WeakMap();
+let sweepAt = 0;
+const SWEEP = 64;
+
+function sortedBehind(view) {
+  if (added.length === 0 && !drawnSinceSort) return order;
+  drawnSinceSort = false;
+  const keep = (h) => behind.has(h) && h.isConnected;
+  const y = view.scrollY;
+  const fresh = added.filter(keep);
+  added = [];
+  for (const h of fresh) pageY.set(h, h.getBoundingClientRect().top + y);
+  fresh.sort((a, b) => pageY.get(a) - pageY.get(b));
+  const old = order.filter(keep);
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < old.length && j < fresh.length) out.push(pageY.get(old[i]) <= pageY.get(fresh[j]) ? old[i++] : fresh[j++]);
+  order = out.concat(old.slice(i), fresh.slice(j));
+  return order;
+}
+
+/**
+ * The badges with a mark to redraw that are within MARK_MARGIN px of the viewport (geometry
+ * reads: call before writing in the frame, so the layout read is the one already done).
+ */
+export function marksNear(view) {
+  if (behind.size === 0) return [];
+  const list = sortedBehind(view);
+  const top = -MARK_MARGIN;
+  const bottom = view.innerHeight + MARK_MARGIN;
+  const near = new Set();
+  const boxed = (r) => r.width > 0 || r.height > 0; // no box: a hidden post, or one the site removed
+  // The first badge (with a box) whose bottom is below the band's top.
+  const rectAt = (k, end) => {
+    for (let x = k; x < end; x += 1) {
+      const r = list[x].getBoundingClientRect();
+      if (boxed(r)) return { x, r };
+    }
+    return null;
+  };
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const hit = rectAt(mid, hi);
+    if (!hit) { hi = mid; continue; }
+    if (hit.r.bottom >= top) hi = mid;
+    else lo = hit.x + 1;
+  }
+  for (let k = lo; k < list.length; k += 1) {
+    const r = list[k].getBoundingClientRect();
+    if (!boxed(r)) continue;
+    if (r.top > bottom) break;
+    if (r.bottom >= top) near.add(list[k]);
+  }
+  for (let n = 0; n < SWEEP && list.length > 0; n += 1) {
+    sweepAt = (sweepAt + 1) % list.length;
+    const host = list[sweepAt];
+    if (!host.isConnected) { behind.delete(host); drawnSinceSort = true; continue; }
+    const r = host.getBoundingClientRect();
+    if (boxed(r) && r.bottom >= top && r.top <= bottom) near.add(host);
+  }
+  return [...near];
+}
+
+/** Redraws the coordination marks of these badges (writes). */
+export function drawMarks(hosts) {
+  for (const host of hosts) { behind.delete(host); drawCoordMark(host); }
+  if (hosts.length > 0) drawnSinceSort = true;
+}
+
+// The mark's label for each verdict and group size seen (a growing group relabels every member).
+const labels = new Map();
+function markLabel(view, coord) {
+  const k = `${view.verdict}|${view.selfDeclared ? 1 : 0}|${coord ? coord.size : ''}`;
+  let label = labels.get(k);
+  if (label === undefined) {
+    const level = levelOf(view);
+    label = coord ? `${t('mark_label', [level])}; ${t('mark_label_coordinated', [formatValue(coord.size)])}` : t('mark_label', [level]);
+    if (labels.size > 2000) labels.clear();
+    labels.set(k, label);
+  }
+  return label;
 }
 
 /** Fills the (built) card from the current view; skipped when it shows the same already. */

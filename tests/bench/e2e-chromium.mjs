@@ -2,14 +2,17 @@
 // thread (`?replies=N&batch=M`) that loads page by page as the test scrolls, once in a browser
 // WITHOUT the extension and once WITH it (same launch args, same server, same scroll script), so
 // every page-side figure is judged against the same page without the extension in the same run.
-//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--rounds 1]
+//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--profile] [--no-cold] [--trace PREFIX] [--ext DIR]
+// (--ext DIR: another unpacked Chrome test build, e.g. an older commit's, for an A/B on the same machine)
+// (--trace PREFIX writes PREFIX.off.json and PREFIX.on.json, Chromium traces with invalidation
+// tracking, for tests/bench/trace-summary.mjs; a traced run's figures are not benchmarks)
 // Figures: post in DOM -> verdict/badge (median, p95), score reply -> badge, main-thread time
 // (CDP Performance.getMetrics TaskDuration/ScriptDuration), long tasks (PerformanceObserver),
 // JS heap of the page's renderer (content script = on - off) and of the service worker, messages
 // per 100 posts (a counting runtime.onMessage listener in the worker, and a wrapper around the
 // content script's chrome.runtime.sendMessage in its isolated world), cold service worker first
 // score (ServiceWorker.stopAllWorkers, then a score round trip from the content script's world).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,7 +106,7 @@ async function targetSession(browserSession, targetId) {
 }
 
 /** One page run: load the long thread, scroll to its end, wait for the verdicts (when the extension is on). */
-async function runPage({ context, srv, long, withExt, log, profile = false }) {
+async function runPage({ context, srv, long, withExt, log, profile = false, trace = null }) {
   await context.addInitScript(pageProbe);
   const page = context.pages()[0] ?? await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -118,6 +121,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false }) {
       }
     });
   }
+  if (trace) await startTrace(cdp);
   if (profile) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 500 }); await cdp.send('Profiler.start'); }
   const started = Date.now();
   await page.goto(srv.url(`${srv.threadPath}?replies=${long.replies}&batch=${long.batch}`), { waitUntil: 'domcontentloaded' });
@@ -150,11 +154,12 @@ async function runPage({ context, srv, long, withExt, log, profile = false }) {
   await sleep(500); // let the last frame-timed batch and stats message finish, the same in both runs
   const wall = Date.now() - started;
   const hot = profile ? selfTimes((await cdp.send('Profiler.stop')).profile) : null;
+  if (trace) { await stopTrace(cdp, trace); log?.(`  trace: ${trace}`); }
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const probe = await page.evaluate(() => ({ insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
+  const probe = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
   let msgs = null;
   let wrapInfo = await Promise.all(wrapped);
   if (withExt) {
@@ -165,6 +170,33 @@ async function runPage({ context, srv, long, withExt, log, profile = false }) {
   }
   log?.(`  ${withExt ? 'on ' : 'off'}: ${articles} articles in ${wall} ms wall, TaskDuration ${(metrics.TaskDuration * 1000).toFixed(0)} ms`);
   return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot };
+}
+
+// Chromium trace of a page run (--trace FILE): the Performance panel's categories plus
+// invalidation tracking, so tests/bench/trace-summary.mjs can say which writes caused which
+// style recalcs and layouts. Tracing slows the page: never take figures from a traced run.
+const TRACE_CATEGORIES = [
+  '-*', 'devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-devtools.timeline.stack',
+  'disabled-by-default-devtools.timeline.invalidationTracking', 'blink.user_timing', 'loading', 'latencyInfo', 'toplevel',
+];
+
+async function startTrace(cdp) {
+  await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { recordMode: 'recordContinuously', includedCategories: TRACE_CATEGORIES.filter((c) => c !== '-*'), excludedCategories: ['*'] } });
+}
+
+async function stopTrace(cdp, file) {
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  const { stream } = await done;
+  const out = createWriteStream(file);
+  for (;;) {
+    const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle: stream, size: 1 << 20 });
+    out.write(base64Encoded ? Buffer.from(data, 'base64') : data);
+    if (eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  await new Promise((resolve) => out.end(resolve));
 }
 
 /** Self time (ms) by function and script of a CDP CPU profile, the largest first. */
@@ -254,7 +286,7 @@ async function swHeap(context, extId) {
   } finally { await s.detach(); }
 }
 
-export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, extDir = extensionDir('chrome'), log = console.error } = {}) {
+export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, trace = null, extDir = extensionDir('chrome'), log = console.error } = {}) {
   const srv = await startServer();
   const long = { replies, batch };
   const thread = srv.longThread(long);
@@ -264,7 +296,7 @@ export async function runE2E({ replies = 2000, batch = 100, cold = true, profile
     {
       const b = await launch(srv, null);
       try {
-        const r = await runPage({ context: b.context, srv, long, withExt: false, log });
+        const r = await runPage({ context: b.context, srv, long, withExt: false, log, trace: trace ? `${trace}.off.json` : null });
         out.off = summarize(r);
       } finally { await b.close(); }
     }
@@ -277,7 +309,7 @@ export async function runE2E({ replies = 2000, batch = 100, cold = true, profile
         self.__benchCount = {};
         chrome.runtime.onMessage.addListener((m) => { const t = m && m.type; self.__benchCount[t] = (self.__benchCount[t] ?? 0) + 1; });
       });
-      const r = await runPage({ context: b.context, srv, long, withExt: true, log, profile });
+      const r = await runPage({ context: b.context, srv, long, withExt: true, log, profile, trace: trace ? `${trace}.on.json` : null });
       out.on = summarize(r);
       out.sw_messages = await worker.evaluate(() => self.__benchCount).catch(() => null);
       out.sw_heap = await swHeap(b.context, extId).catch((e) => ({ error: String(e) }));
@@ -319,6 +351,7 @@ function summarize(r) {
     longtasks: lt.length,
     longtask_max_ms: lt.length ? Math.max(...lt.map((t) => t.duration)) : 0,
     longtask_total_ms: lt.reduce((n, t) => n + t.duration, 0),
+    scroll_height: r.probe.scrollHeight, // the same on and off when badges do not change the page's geometry
     page_errors: r.probe.errors,
     violations: r.probe.violations,
   };
@@ -326,6 +359,6 @@ function summarize(r) {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
-  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), cold: !process.argv.includes('--no-cold') });
+  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), trace: arg('--trace', null), cold: !process.argv.includes('--no-cold'), ...(arg('--ext', null) ? { extDir: arg('--ext', null) } : {}) });
   console.log(JSON.stringify(r, null, 2));
 }
