@@ -18,7 +18,7 @@
 //! change that must not alter results can be checked. `--profile` runs only one of the two
 //! passes, 3 times, without checksums (for `valgrind --tool=callgrind`).
 
-use botlens::coord::{minhash, normalize, Clusterer, Post, SHINGLING};
+use botlens::coord::{minhash, normalize, Clusterer, Config, Post, SHINGLING};
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
@@ -173,6 +173,7 @@ fn bench(name: &str, posts: &[Post]) {
     let mut best_one = f64::MAX;
     let mut best_inc = f64::MAX;
     let mut best_batches = vec![f64::MAX; posts.len().div_ceil(100)];
+    let mut best_compact = best_batches.clone();
     let mut summary = String::new();
     for _ in 0..5 {
         let (ms, (marked, stats, mut c)) = timed(|| {
@@ -197,9 +198,21 @@ fn bench(name: &str, posts: &[Post]) {
         }
         best_inc = best_inc.min(total);
         let snap_many = checksum(&c.snapshot());
+        // Compact updates (Config::compact_updates): the same batches.
+        let mut c = Clusterer::new(Config {
+            compact_updates: true,
+            ..Config::default()
+        });
+        let mut compact_updates = 0;
+        for (k, batch) in posts.chunks(100).enumerate() {
+            let wall = Instant::now();
+            compact_updates += c.add(batch).len();
+            best_compact[k] = best_compact[k].min(wall.elapsed().as_secs_f64() * 1e3);
+        }
         summary = format!(
             "{marked} posts marked, {stats:?}; snapshot checksum {snap_one:016x} (one batch), \
-             {snap_many:016x} (20 batches); incremental: {updates} updates, checksum {:016x}",
+             {snap_many:016x} (20 batches); incremental: {updates} updates, checksum {:016x}; \
+             compact: {compact_updates} updates",
             sum.finish()
         );
     }
@@ -223,7 +236,16 @@ fn bench(name: &str, posts: &[Post]) {
     println!(
         "CPU time, best of 5: one batch {best_one:.1} ms; 20 batches of 100 {best_inc:.1} ms in total"
     );
-    println!("each batch of 100 (best of 5, wall clock), ms: {}", batches.join(" "));
+    println!(
+        "each batch of 100 (best of 5, wall clock), ms: {}",
+        batches.join(" ")
+    );
+    let compact: Vec<String> = best_compact.iter().map(|b| format!("{b:.2}")).collect();
+    println!(
+        "the same with compact updates, ms: {} (total {:.1})",
+        compact.join(" "),
+        best_compact.iter().sum::<f64>()
+    );
     println!("{summary}\n");
 }
 

@@ -17,8 +17,16 @@
 ///   modifiers and zero-width joiners are therefore dropped entirely: an added or changed emoji
 ///   never changes the normalised text.
 pub fn normalize(text: &str) -> String {
-    let text = decode_entities(text);
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into a reused buffer (cleared first); returns the number of tokens of the
+/// result (words separated by single spaces), so the information rule needs no second pass.
+pub fn normalize_into(text: &str, out: &mut String) -> usize {
+    out.clear();
+    let text = decode_entities(text);
     let mut first_token = true;
     for raw in text.split_whitespace() {
         if is_link(raw) {
@@ -29,39 +37,88 @@ pub fn normalize(text: &str) -> String {
             continue;
         }
         first_token = false;
-        let mut chars = raw.chars().peekable();
-        let mut prev_alnum = false;
-        while let Some(c) = chars.next() {
-            if c == '@' && !prev_alnum {
-                // A mention: skip its handle (letters, digits, `_`, and `.`/`@` of Mastodon's
-                // `@user@instance.social`).
-                while let Some(&n) = chars.peek() {
-                    if n.is_alphanumeric() || matches!(n, '_' | '.' | '@' | '-') {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                push_sep(&mut out);
-                prev_alnum = false;
-                continue;
-            }
-            if c.is_alphanumeric() {
-                out.extend(c.to_lowercase());
-                prev_alnum = true;
-            } else if is_joiner(c) {
-                // keeps the word together
-            } else {
-                push_sep(&mut out);
-                prev_alnum = false;
-            }
+        if raw.is_ascii() {
+            normalize_ascii_token(raw.as_bytes(), out);
+        } else {
+            normalize_token(raw, out);
         }
-        push_sep(&mut out);
+        push_sep(out);
     }
     while out.ends_with(' ') {
         out.pop();
     }
-    out
+    if out.is_empty() {
+        0
+    } else {
+        1 + out.bytes().filter(|b| *b == b' ').count()
+    }
+}
+
+/// One whitespace-free token, any script (see [`normalize`]).
+fn normalize_token(raw: &str, out: &mut String) {
+    let mut chars = raw.chars().peekable();
+    let mut prev_alnum = false;
+    while let Some(c) = chars.next() {
+        if c == '@' && !prev_alnum {
+            // A mention: skip its handle (letters, digits, `_`, and `.`/`@` of Mastodon's
+            // `@user@instance.social`).
+            while let Some(&n) = chars.peek() {
+                if n.is_alphanumeric() || matches!(n, '_' | '.' | '@' | '-') {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            push_sep(out);
+            prev_alnum = false;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            prev_alnum = true;
+        } else if is_joiner(c) {
+            // keeps the word together
+        } else {
+            push_sep(out);
+            prev_alnum = false;
+        }
+    }
+}
+
+/// [`normalize_token`] for an ASCII token, byte by byte (most posts): the same rules, where
+/// the letters and digits are the ASCII ones and the only joiners are `'` and `` ` ``.
+fn normalize_ascii_token(raw: &[u8], out: &mut String) {
+    let mut i = 0;
+    let mut prev_alnum = false;
+    while let Some(&c) = raw.get(i) {
+        i += 1;
+        if c == b'@' && !prev_alnum {
+            while raw.get(i).is_some_and(|n| {
+                n.is_ascii_alphanumeric() || matches!(n, b'_' | b'.' | b'@' | b'-')
+            }) {
+                i += 1;
+            }
+            push_sep(out);
+            prev_alnum = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(char::from(c.to_ascii_lowercase()));
+            prev_alnum = true;
+        } else if matches!(c, b'\'' | b'`') {
+            // keeps the word together
+        } else {
+            push_sep(out);
+            prev_alnum = false;
+        }
+    }
+}
+
+/// Letters and digits of a normalised text (the information rule's second count).
+pub fn alnum_chars(normalized: &str) -> usize {
+    if normalized.is_ascii() {
+        normalized.bytes().filter(u8::is_ascii_alphanumeric).count()
+    } else {
+        normalized.chars().filter(|c| c.is_alphanumeric()).count()
+    }
 }
 
 fn push_sep(out: &mut String) {
@@ -106,6 +163,9 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
 /// hashtags), and is followed by letters, digits or `_` including at least one non-digit.
 pub fn extract_hashtags(text: &str) -> Vec<String> {
     let mut tags = Vec::new();
+    if !text.contains('#') && !text.contains('＃') {
+        return tags;
+    }
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
@@ -151,6 +211,9 @@ pub fn normalize_hashtags(tags: &[String]) -> Vec<String> {
 
 /// The `http(s)://` links written in `text`, in order.
 pub fn extract_urls(text: &str) -> Vec<String> {
+    if !text.contains("http") {
+        return Vec::new();
+    }
     text.split_whitespace()
         .filter_map(|t| {
             let start = find(t, b"http://").or_else(|| find(t, b"https://"))?;
@@ -276,6 +339,34 @@ mod tests {
             "hi see more"
         );
         assert_eq!(normalize("💯"), "");
+    }
+
+    /// The byte-wise path for ASCII tokens gives what the general one gives.
+    #[test]
+    fn ascii_path_matches_general_path() {
+        let alphabet = b"aZ09 '`@_.-#!?,:/&x";
+        let mut state = 0x1234_5678_u64;
+        for _ in 0..20_000 {
+            let mut token = Vec::new();
+            for _ in 0..(state % 12) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                token.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            let token = String::from_utf8(token)
+                .unwrap_or_default()
+                .replace(' ', "");
+            let (mut a, mut b) = (String::from("w "), String::from("w "));
+            normalize_token(&token, &mut a);
+            normalize_ascii_token(token.as_bytes(), &mut b);
+            assert_eq!(a, b, "{token:?}");
+        }
+        assert_eq!(
+            normalize_into("RT @a: Hello, World! x", &mut String::new()),
+            3
+        );
+        assert_eq!(alnum_chars("hello wörld"), 10);
     }
 
     #[test]
