@@ -23,7 +23,7 @@ pub use post::Post;
 
 use minhash::{LshIndex, Shingling};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// Every trace needs at least this many distinct accounts.
@@ -273,8 +273,8 @@ impl Clusters {
 pub struct Clusterer {
     cfg: Config,
     items: Vec<Item>,
-    by_post_id: HashMap<String, u32>,
-    account_ids: HashMap<String, u32>,
+    by_post_id: minhash::StrMap<u32>,
+    account_ids: minhash::StrMap<u32>,
     account_keys: Vec<String>,
     account_created: Vec<Option<i64>>,
     account_posts: Vec<Vec<u32>>,
@@ -287,9 +287,9 @@ pub struct Clusterer {
     scratch_text: String,
     scratch_hashes: Vec<u64>,
     scratch_candidates: Vec<u32>,
-    hashtag_keys: HashMap<String, u32>,
+    hashtag_keys: minhash::StrMap<u32>,
     hashtag_groups: Vec<(String, KeyGroup)>,
-    link_keys: HashMap<String, u32>,
+    link_keys: minhash::StrMap<u32>,
     link_groups: Vec<(String, KeyGroup)>,
     bursts: burst::Bursts,
     /// What was last reported per item, so only changes are reported again.
@@ -322,8 +322,8 @@ impl Clusterer {
         Clusterer {
             cfg,
             items: Vec::new(),
-            by_post_id: HashMap::new(),
-            account_ids: HashMap::new(),
+            by_post_id: minhash::StrMap::default(),
+            account_ids: minhash::StrMap::default(),
             account_keys: Vec::new(),
             account_created: Vec::new(),
             account_posts: Vec::new(),
@@ -334,9 +334,9 @@ impl Clusterer {
             scratch_text: String::new(),
             scratch_hashes: Vec::new(),
             scratch_candidates: Vec::new(),
-            hashtag_keys: HashMap::new(),
+            hashtag_keys: minhash::StrMap::default(),
             hashtag_groups: Vec::new(),
-            link_keys: HashMap::new(),
+            link_keys: minhash::StrMap::default(),
             link_groups: Vec::new(),
             bursts: burst::Bursts::default(),
             reported: Vec::new(),
@@ -888,7 +888,7 @@ impl MemberCache {
 
 /// The group of `key`, created on first use.
 fn group_for(
-    keys: &mut HashMap<String, u32>,
+    keys: &mut minhash::StrMap<u32>,
     groups: &mut Vec<(String, KeyGroup)>,
     key: String,
 ) -> u32 {

@@ -27,6 +27,23 @@ pub fn normalize(text: &str) -> String {
 pub fn normalize_into(text: &str, out: &mut String) -> usize {
     out.clear();
     let text = decode_entities(text);
+    if text.is_ascii() {
+        normalize_ascii(&text, out);
+    } else {
+        normalize_general(&text, out);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    if out.is_empty() {
+        0
+    } else {
+        1 + out.bytes().filter(|b| *b == b' ').count()
+    }
+}
+
+/// [`normalize_into`] for any text (entities decoded).
+fn normalize_general(text: &str, out: &mut String) {
     let mut first_token = true;
     for raw in text.split_whitespace() {
         if is_link(raw) {
@@ -44,13 +61,36 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
         }
         push_sep(out);
     }
-    while out.ends_with(' ') {
-        out.pop();
-    }
-    if out.is_empty() {
-        0
-    } else {
-        1 + out.bytes().filter(|b| *b == b' ').count()
+}
+
+/// [`normalize_general`] for an ASCII text: tokens split at the ASCII white space
+/// (`char::is_whitespace` of U+0009..U+000D and U+0020) without decoding UTF-8.
+fn normalize_ascii(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| b == b' ' || (0x09..=0x0d).contains(&b);
+    let mut first_token = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        while bytes.get(i).is_some_and(|b| is_space(*b)) {
+            i += 1;
+        }
+        let start = i;
+        while bytes.get(i).is_some_and(|b| !is_space(*b)) {
+            i += 1;
+        }
+        let Some(raw) = text.get(start..i).filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if is_link(raw) {
+            continue;
+        }
+        if first_token && raw == "RT" {
+            first_token = false;
+            continue;
+        }
+        first_token = false;
+        normalize_ascii_token(raw.as_bytes(), out);
+        push_sep(out);
     }
 }
 
