@@ -1,5 +1,5 @@
 //! Native clustering speed: `cargo bench --bench coord [-- --sample adversarial|realistic]
-//! [--profile one|batches]`.
+//! [--profile one|batches [--compact]]`.
 //!
 //! Two samples of 2,000 posts, each the same as in the wasm bench (`tests/bench/wasm-node.mjs`,
 //! the same generators in f64 arithmetic):
@@ -267,8 +267,12 @@ fn main() {
         .filter(|(name, _)| only.as_deref().map_or(true, |o| o == *name));
     if let Some(mode) = arg("--profile") {
         for (_, posts) in samples {
+            let cfg = Config {
+                compact_updates: args.iter().any(|a| a == "--compact"),
+                ..Config::default()
+            };
             for _ in 0..3 {
-                let mut c = Clusterer::default();
+                let mut c = Clusterer::new(cfg.clone());
                 if mode == "batches" {
                     for batch in posts.chunks(100) {
                         std::hint::black_box(c.add(batch));

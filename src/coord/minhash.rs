@@ -332,7 +332,7 @@ impl LshIndex {
             self.seen.resize(item as usize + 1, NONE);
         }
         if (self.used + BANDS) * 2 > self.slots.len() {
-            self.grow();
+            self.reserve(BANDS);
         }
         let mask = self.slots.len() - 1;
         for (band, rows) in sig.chunks_exact(ROWS).enumerate() {
@@ -372,8 +372,14 @@ impl LshIndex {
         }
     }
 
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
+    /// Makes room for `items` more items (their bands) at once: one table for a whole batch
+    /// instead of doubling it step by step.
+    pub fn reserve(&mut self, items: usize) {
+        let need = (self.used + items.saturating_mul(BANDS)).saturating_mul(2);
+        if need <= self.slots.len() {
+            return;
+        }
+        let size = need.checked_next_power_of_two().unwrap_or(need).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
         for slot in old.into_iter().filter(|s| s.len != 0) {

@@ -362,6 +362,8 @@ impl Clusterer {
         let mut touched_clusters: Vec<u32> = Vec::new();
         let mut touched_hashtags: Vec<u32> = Vec::new();
         let mut touched_links: Vec<u32> = Vec::new();
+        self.lsh
+            .reserve(batch.len().min(MAX_POSTS.saturating_sub(self.items.len())));
         for post in batch {
             let (Some(post_id), Some(account_key)) = (&post.post_id, &post.account_key) else {
                 continue;

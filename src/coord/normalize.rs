@@ -55,7 +55,9 @@ fn normalize_general(text: &str, out: &mut String) {
         }
         first_token = false;
         if raw.is_ascii() {
-            normalize_ascii_token(raw.as_bytes(), out);
+            let mut buf = std::mem::take(out).into_bytes();
+            normalize_ascii_token(raw.as_bytes(), &mut buf);
+            *out = String::from_utf8(buf).unwrap_or_default();
         } else {
             normalize_token(raw, out);
         }
@@ -66,6 +68,14 @@ fn normalize_general(text: &str, out: &mut String) {
 /// [`normalize_general`] for an ASCII text: tokens split at the ASCII white space
 /// (`char::is_whitespace` of U+0009..U+000D and U+0020) without decoding UTF-8.
 fn normalize_ascii(text: &str, out: &mut String) {
+    // Built as bytes (no UTF-8 encoding per char), then checked back into the string: every
+    // byte pushed is ASCII.
+    let mut buf = std::mem::take(out).into_bytes();
+    normalize_ascii_bytes(text, &mut buf);
+    *out = String::from_utf8(buf).unwrap_or_default();
+}
+
+fn normalize_ascii_bytes(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
     let is_space = |b: u8| b == b' ' || (0x09..=0x0d).contains(&b);
     let mut first_token = true;
@@ -90,7 +100,13 @@ fn normalize_ascii(text: &str, out: &mut String) {
         }
         first_token = false;
         normalize_ascii_token(raw.as_bytes(), out);
-        push_sep(out);
+        push_sep_bytes(out);
+    }
+}
+
+fn push_sep_bytes(out: &mut Vec<u8>) {
+    if out.last().is_some_and(|b| *b != b' ') {
+        out.push(b' ');
     }
 }
 
@@ -127,7 +143,7 @@ fn normalize_token(raw: &str, out: &mut String) {
 
 /// [`normalize_token`] for an ASCII token, byte by byte (most posts): the same rules, where
 /// the letters and digits are the ASCII ones and the only joiners are `'` and `` ` ``.
-fn normalize_ascii_token(raw: &[u8], out: &mut String) {
+fn normalize_ascii_token(raw: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     let mut prev_alnum = false;
     while let Some(&c) = raw.get(i) {
@@ -138,15 +154,15 @@ fn normalize_ascii_token(raw: &[u8], out: &mut String) {
             }) {
                 i += 1;
             }
-            push_sep(out);
+            push_sep_bytes(out);
             prev_alnum = false;
         } else if c.is_ascii_alphanumeric() {
-            out.push(char::from(c.to_ascii_lowercase()));
+            out.push(c.to_ascii_lowercase());
             prev_alnum = true;
         } else if matches!(c, b'\'' | b'`') {
             // keeps the word together
         } else {
-            push_sep(out);
+            push_sep_bytes(out);
             prev_alnum = false;
         }
     }
@@ -177,6 +193,15 @@ fn is_joiner(c: char) -> bool {
 
 fn is_link(token: &str) -> bool {
     let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Every form below has a ':' or starts with 'w'/'p': most words are rejected here.
+    if !t.as_bytes().contains(&b':')
+        && !t
+            .as_bytes()
+            .first()
+            .is_some_and(|b| matches!(b, b'w' | b'W' | b'p' | b'P'))
+    {
+        return false;
+    }
     let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     starts("http://")
         || starts("https://")
@@ -397,10 +422,10 @@ mod tests {
             let token = String::from_utf8(token)
                 .unwrap_or_default()
                 .replace(' ', "");
-            let (mut a, mut b) = (String::from("w "), String::from("w "));
+            let (mut a, mut b) = (String::from("w "), b"w ".to_vec());
             normalize_token(&token, &mut a);
             normalize_ascii_token(token.as_bytes(), &mut b);
-            assert_eq!(a, b, "{token:?}");
+            assert_eq!(a.as_bytes(), b, "{token:?}");
         }
         assert_eq!(
             normalize_into("RT @a: Hello, World! x", &mut String::new()),
