@@ -54,13 +54,7 @@ fn normalize_general(text: &str, out: &mut String) {
             continue;
         }
         first_token = false;
-        if raw.is_ascii() {
-            let mut buf = std::mem::take(out).into_bytes();
-            normalize_ascii_token(raw.as_bytes(), &mut buf);
-            *out = String::from_utf8(buf).unwrap_or_default();
-        } else {
-            normalize_token(raw, out);
-        }
+        normalize_token(raw, out);
         push_sep(out);
     }
 }
