@@ -275,3 +275,81 @@ fn to_json_matches_serde() {
     assert!(same(&ours, &theirs), "{ours}\n{theirs}");
     assert_eq!(botlens::coord::to_json(&[]), "[]");
 }
+
+/// What the content script does with compact updates (docs/COORDINATION.md): an entry is a
+/// post's whole state; each of its reasons is also its group's current state, for every post
+/// of that group.
+fn apply_compact(
+    state: &mut std::collections::BTreeMap<String, PostCoordination>,
+    updates: &[PostCoordination],
+) {
+    for u in updates {
+        if u.cluster_id.is_some() {
+            state.insert(u.post_id.clone(), u.clone());
+        } else {
+            state.remove(&u.post_id);
+        }
+    }
+    for r in updates.iter().flat_map(|u| u.reasons.iter()) {
+        for s in state.values_mut() {
+            if s.cluster_id.as_deref() == Some(r.group.as_str()) {
+                s.cluster_size = r.value as u32;
+                s.members = r.members.clone();
+            }
+            for mine in s.reasons.iter_mut().filter(|m| m.group == r.group) {
+                mine.value = r.value;
+                mine.members = r.members.clone();
+            }
+        }
+    }
+}
+
+#[test]
+fn compact_updates_send_each_batch_only_its_share() {
+    use botlens::coord::Config;
+    let mut posts = unrelated();
+    for i in 0..40 {
+        let mut p = post(
+            &format!("c{i}"),
+            &format!("x:c{i}"),
+            &format!("{CAMPAIGN} #WaterGate #Mayor"),
+        );
+        p.urls = Some(vec!["https://example.org/water".into()]);
+        p.account_created_at = Some(format!("2023-03-0{}T08:00:00Z", 1 + i % 5));
+        posts.push(p);
+        posts.push(post(
+            &format!("o{i}"),
+            &format!("x:o{i}"),
+            &format!("An ordinary reply number {i} about something else entirely today"),
+        ));
+    }
+    let mut full = Clusterer::default();
+    let mut compact = Clusterer::new(Config {
+        compact_updates: true,
+        ..Config::default()
+    });
+    let mut state = std::collections::BTreeMap::new();
+    let (mut sent_full, mut sent_compact) = (0, 0);
+    for batch in posts.chunks(8) {
+        sent_full += full.add(batch).len();
+        let updates = compact.add(batch);
+        // New posts, plus at most one earlier post per changed group.
+        assert!(updates.len() <= batch.len() + 4, "{}", updates.len());
+        sent_compact += updates.len();
+        apply_compact(&mut state, &updates);
+    }
+    let snapshot = compact.snapshot();
+    assert_eq!(snapshot, full.snapshot());
+    let expected: std::collections::BTreeMap<String, PostCoordination> = snapshot
+        .into_iter()
+        .map(|s| (s.post_id.clone(), s))
+        .collect();
+    assert_eq!(
+        state, expected,
+        "the content script's view equals the snapshot"
+    );
+    assert!(
+        sent_compact * 4 < sent_full,
+        "{sent_compact} vs {sent_full}"
+    );
+}

@@ -30,6 +30,17 @@ pub enum Shingling {
 /// The shingles of a normalised text as sorted, de-duplicated 64-bit hashes.
 pub fn shingles(normalized: &str, how: Shingling) -> Vec<u64> {
     let mut out = Vec::new();
+    shingle_hashes(normalized, how, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The shingle hashes of a normalised text in text order, repeats kept, into `out` (cleared
+/// first): what [`shingles`] sorts and de-duplicates. A MinHash signature needs neither, so
+/// the clusterer sorts only the few texts it compares exactly.
+pub fn shingle_hashes(normalized: &str, how: Shingling, out: &mut Vec<u64>) {
+    out.clear();
     match how {
         Shingling::Chars(n) if n > 0 && normalized.is_ascii() => {
             // One byte per char: the windows are byte windows.
@@ -38,6 +49,18 @@ pub fn shingles(normalized: &str, how: Shingling) -> Vec<u64> {
                 if !bytes.is_empty() {
                     out.push(hash_bytes(bytes));
                 }
+            } else if n == 5 {
+                // The shipped shingling, unrolled: the same hash as `hash_bytes`.
+                out.extend(bytes.windows(5).filter_map(|w| match *w {
+                    [a, b, c, d, e] => {
+                        let mut h = FNV_OFFSET;
+                        for x in [a, b, c, d, e] {
+                            h = (h ^ u64::from(x)).wrapping_mul(FNV_PRIME);
+                        }
+                        Some(mix64(h))
+                    }
+                    _ => None,
+                }));
             } else {
                 out.extend(bytes.windows(n).map(hash_bytes));
             }
@@ -68,21 +91,21 @@ pub fn shingles(normalized: &str, how: Shingling) -> Vec<u64> {
             }
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// FNV-1a 64 over the bytes, then the SplitMix64 finaliser (FNV alone mixes its last bytes
 /// poorly, and the permutations below need well-spread input).
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_OFFSET;
     for b in bytes {
         h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     mix64(h)
 }
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// SplitMix64 finaliser.
 pub fn mix64(mut z: u64) -> u64 {
@@ -154,6 +177,39 @@ pub fn estimate_at_least(a: &Signature, b: &Signature, min: usize) -> bool {
     equal >= min
 }
 
+/// A signature cut to the low byte of each value, 8 values per word: a prefilter for
+/// [`estimate_at_least`]. Equal values have equal low bytes, so the packed count of equal
+/// positions is never below the real one; unequal values agree on it with probability 1/256.
+pub type Packed = [u64; PERMUTATIONS / 8];
+
+/// The [`Packed`] form of a signature.
+pub fn pack(sig: &Signature) -> Packed {
+    let mut out = [0u64; PERMUTATIONS / 8];
+    for (word, values) in out.iter_mut().zip(sig.chunks_exact(8)) {
+        *word = values
+            .iter()
+            .rev()
+            .fold(0u64, |w, v| (w << 8) | u64::from(*v & 0xff));
+    }
+    out
+}
+
+/// The number of equal bytes of two packed signatures: an upper bound of the number of
+/// equal positions of the signatures they come from.
+pub fn packed_equal(a: &Packed, b: &Packed) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let d = x ^ y;
+            // The top bit of each byte of `t` is set when that byte of `d` is not zero (no
+            // carry crosses a byte: at most 0x7f + 0x7f).
+            let t = ((d & LOW7).wrapping_add(LOW7)) | d;
+            (!t & !LOW7).count_ones() as usize
+        })
+        .sum()
+}
+
 /// Exact Jaccard similarity of two sorted, de-duplicated hash lists.
 pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
@@ -194,42 +250,145 @@ impl Hasher for IdHasher {
 
 pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
+/// A fast fixed hasher for the clusterer's string keys (post ids, account keys, hashtag
+/// sequences, links): eight bytes at a time through the SplitMix64 finaliser, several times
+/// cheaper than SipHash on short keys. The keys come from the site's own data (server-assigned
+/// ids), and a page holds at most [`super::MAX_POSTS`] posts.
+#[derive(Default)]
+pub struct StrHasher(u64);
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        mix64(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = mix64(self.0 ^ u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        self.0 = mix64(self.0 ^ u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = mix64(self.0 ^ u64::from(i) ^ 0xff00);
+    }
+}
+
+/// A map with string keys hashed by [`StrHasher`].
+pub type StrMap<V> = HashMap<String, V, BuildHasherDefault<StrHasher>>;
+
+/// Items kept per LSH bucket. A bucket this full holds posts that share one band of their
+/// signature with dozens of others: a flood of copies, found from the bucket's first items
+/// and from the post's other 31 bands. Later items still look at the bucket, but are not
+/// added to it, so a flood of N copies costs O(N) instead of O(N²). Measured on the
+/// evaluation data (docs/COORDINATION.md): the cap changes no result there.
+pub const MAX_BUCKET: u32 = 64;
+
+/// One bucket: its band key, its newest entry and its length (0 = unused slot).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    head: u32,
+    len: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
 /// The LSH banding index: band key -> the items whose signature has that band. It only grows;
 /// inserting an item returns the earlier items sharing at least one band with it.
+///
+/// An open-addressing table of buckets (linear probing, at most half full) whose items are
+/// chained through one flat list: no allocation per bucket (most hold one item).
 #[derive(Default)]
 pub struct LshIndex {
-    buckets: IdMap<Vec<u32>>,
+    slots: Vec<Slot>,
+    used: usize,
+    /// Per entry: the item and the bucket's next (older) entry.
+    entries: Vec<(u32, u32)>,
     /// Per item, the last item whose candidates listed it (de-duplication without sorting
-    /// every bucket's contents: common buckets hold thousands of items).
+    /// every bucket's contents).
     seen: Vec<u32>,
+    /// Items not added to a bucket because it was full ([`MAX_BUCKET`]).
+    pub capped: usize,
 }
 
 impl LshIndex {
-    /// Inserts `item` and returns its candidates (each once, in insertion order). Items must be
-    /// inserted with increasing numbers.
+    /// Inserts `item` and returns its candidates (each once, in no particular order). Items
+    /// must be inserted with increasing numbers.
     pub fn insert(&mut self, item: u32, sig: &Signature) -> Vec<u32> {
         let mut candidates = Vec::new();
+        self.insert_into(item, sig, &mut candidates);
+        candidates
+    }
+
+    /// [`LshIndex::insert`] into a reused buffer (cleared first).
+    pub fn insert_into(&mut self, item: u32, sig: &Signature, candidates: &mut Vec<u32>) {
+        candidates.clear();
         if self.seen.len() <= item as usize {
-            self.seen.resize(item as usize + 1, u32::MAX);
+            self.seen.resize(item as usize + 1, NONE);
         }
+        if (self.used + BANDS) * 2 > self.slots.len() {
+            self.reserve(BANDS);
+        }
+        let mask = self.slots.len() - 1;
         for (band, rows) in sig.chunks_exact(ROWS).enumerate() {
             let mut key = (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             for r in rows {
                 key = mix64(key ^ u64::from(*r));
             }
-            let bucket = self.buckets.entry(key).or_default();
-            for &other in bucket.iter() {
+            let mut s = key as usize & mask;
+            while self.slots[s].len != 0 && self.slots[s].key != key {
+                s = (s + 1) & mask;
+            }
+            let slot = self.slots[s];
+            let mut e = if slot.len == 0 { NONE } else { slot.head };
+            while let Some(&(other, next)) = self.entries.get(e as usize) {
                 if let Some(mark) = self.seen.get_mut(other as usize) {
                     if *mark != item {
                         *mark = item;
                         candidates.push(other);
                     }
                 }
+                e = next;
             }
-            bucket.push(item);
+            if slot.len == 0 {
+                self.used += 1;
+            }
+            if slot.len < MAX_BUCKET {
+                let head = if slot.len == 0 { NONE } else { slot.head };
+                self.entries.push((item, head));
+                self.slots[s] = Slot {
+                    key,
+                    head: (self.entries.len() - 1) as u32,
+                    len: slot.len + 1,
+                };
+            } else {
+                self.capped += 1;
+            }
         }
-        candidates.sort_unstable();
-        candidates
+    }
+
+    /// Makes room for `items` more items (their bands) at once: one table for a whole batch
+    /// instead of doubling it step by step.
+    pub fn reserve(&mut self, items: usize) {
+        let need = (self.used + items.saturating_mul(BANDS)).saturating_mul(2);
+        if need <= self.slots.len() {
+            return;
+        }
+        let size = need.checked_next_power_of_two().unwrap_or(need).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let mut s = slot.key as usize & mask;
+            while self.slots[s].len != 0 {
+                s = (s + 1) & mask;
+            }
+            self.slots[s] = slot;
+        }
     }
 }
 
@@ -240,6 +399,10 @@ mod tests {
     #[test]
     fn char_and_word_shingles() {
         assert_eq!(shingles("abcdef", Shingling::Chars(5)).len(), 2);
+        let mut unrolled = Vec::new();
+        shingle_hashes("hello world again", Shingling::Chars(5), &mut unrolled);
+        let general: Vec<u64> = b"hello world again".windows(5).map(hash_bytes).collect();
+        assert_eq!(unrolled, general);
         assert_eq!(shingles("abc", Shingling::Chars(5)).len(), 1);
         assert_eq!(shingles("", Shingling::Chars(5)).len(), 0);
         assert_eq!(shingles("a b c d", Shingling::Words(3)).len(), 2);
@@ -267,6 +430,34 @@ mod tests {
     }
 
     #[test]
+    fn packed_equal_bounds_equal_positions() {
+        let a: Vec<u64> = (0..200).map(mix64).collect();
+        let b: Vec<u64> = (150..400).map(mix64).collect();
+        let (sa, sb) = (signature(&a), signature(&b));
+        let equal = sa.iter().zip(&sb).filter(|(x, y)| x == y).count();
+        let low = sa
+            .iter()
+            .zip(&sb)
+            .filter(|(x, y)| *x & 0xff == *y & 0xff)
+            .count();
+        assert_eq!(packed_equal(&pack(&sa), &pack(&sb)), low);
+        assert!(low >= equal);
+        assert_eq!(packed_equal(&pack(&sa), &pack(&sa)), PERMUTATIONS);
+    }
+
+    #[test]
+    fn full_buckets_stop_growing() {
+        let a: Vec<u64> = (0..50).map(mix64).collect();
+        let sig = signature(&a);
+        let mut idx = LshIndex::default();
+        for i in 0..MAX_BUCKET + 10 {
+            let c = idx.insert(i, &sig);
+            assert_eq!(c.len() as u32, i.min(MAX_BUCKET));
+        }
+        assert_eq!(idx.capped, 10 * BANDS);
+    }
+
+    #[test]
     fn index_returns_bucket_mates_only() {
         let a: Vec<u64> = (0..50).map(mix64).collect();
         let c: Vec<u64> = (1000..1050).map(mix64).collect();
@@ -274,5 +465,8 @@ mod tests {
         assert!(idx.insert(0, &signature(&a)).is_empty());
         assert!(idx.insert(1, &signature(&c)).is_empty());
         assert_eq!(idx.insert(2, &signature(&a)), vec![0]);
+        let mut both = idx.insert(3, &signature(&a));
+        both.sort_unstable();
+        assert_eq!(both, vec![0, 2]);
     }
 }

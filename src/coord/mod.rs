@@ -23,7 +23,7 @@ pub use post::Post;
 
 use minhash::{LshIndex, Shingling};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// Every trace needs at least this many distinct accounts.
@@ -53,6 +53,12 @@ pub struct Config {
     pub min_tokens: usize,
     pub min_alnum_chars: usize,
     pub min_accounts: usize,
+    /// Compact updates ([`Clusterer::add`]): a post reported earlier is not reported again
+    /// when the only change is that one of its groups grew (its `value`, its `members`);
+    /// the batch carries that group's new state in another post's entry instead (the new
+    /// member's). Off by default: the extension's content script must first apply a group's
+    /// state to all its posts (docs/COORDINATION.md, "Compact updates").
+    pub compact_updates: bool,
 }
 
 impl Default for Config {
@@ -63,6 +69,7 @@ impl Default for Config {
             min_tokens: MIN_TOKENS,
             min_alnum_chars: MIN_ALNUM_CHARS,
             min_accounts: MIN_ACCOUNTS,
+            compact_updates: false,
         }
     }
 }
@@ -205,8 +212,11 @@ impl KeyGroup {
 struct Item {
     post_id: String,
     account: u32,
-    shingles: Vec<u64>,
-    signature: minhash::Signature,
+    /// The normalised text of an informative post (empty otherwise): its shingle set is made
+    /// from it when the post is first compared exactly, which few posts are.
+    text: Box<str>,
+    /// Sorted, de-duplicated shingles, once needed.
+    shingles: Option<Vec<u64>>,
     hashtag_group: Option<u32>,
     link_groups: Vec<u32>,
 }
@@ -263,16 +273,23 @@ impl Clusters {
 pub struct Clusterer {
     cfg: Config,
     items: Vec<Item>,
-    by_post_id: HashMap<String, u32>,
-    account_ids: HashMap<String, u32>,
+    by_post_id: minhash::StrMap<u32>,
+    account_ids: minhash::StrMap<u32>,
     account_keys: Vec<String>,
     account_created: Vec<Option<i64>>,
     account_posts: Vec<Vec<u32>>,
     clusters: Clusters,
     lsh: LshIndex,
-    hashtag_keys: HashMap<String, u32>,
+    /// MinHash signature per item (all zero when not informative), and its packed prefilter.
+    signatures: Vec<minhash::Signature>,
+    packed: Vec<minhash::Packed>,
+    /// Buffers reused from post to post.
+    scratch_text: String,
+    scratch_hashes: Vec<u64>,
+    scratch_candidates: Vec<u32>,
+    hashtag_keys: minhash::StrMap<u32>,
     hashtag_groups: Vec<(String, KeyGroup)>,
-    link_keys: HashMap<String, u32>,
+    link_keys: minhash::StrMap<u32>,
     link_groups: Vec<(String, KeyGroup)>,
     bursts: burst::Bursts,
     /// What was last reported per item, so only changes are reported again.
@@ -290,6 +307,8 @@ pub struct Stats {
     /// Candidates whose exact Jaccard was computed (signature estimate close enough).
     pub compared: usize,
     pub confirmed: usize,
+    /// LSH bucket entries not stored because the bucket was full ([`minhash::MAX_BUCKET`]).
+    pub capped: usize,
 }
 
 impl Default for Clusterer {
@@ -303,16 +322,21 @@ impl Clusterer {
         Clusterer {
             cfg,
             items: Vec::new(),
-            by_post_id: HashMap::new(),
-            account_ids: HashMap::new(),
+            by_post_id: minhash::StrMap::default(),
+            account_ids: minhash::StrMap::default(),
             account_keys: Vec::new(),
             account_created: Vec::new(),
             account_posts: Vec::new(),
             clusters: Clusters::default(),
             lsh: LshIndex::default(),
-            hashtag_keys: HashMap::new(),
+            signatures: Vec::new(),
+            packed: Vec::new(),
+            scratch_text: String::new(),
+            scratch_hashes: Vec::new(),
+            scratch_candidates: Vec::new(),
+            hashtag_keys: minhash::StrMap::default(),
             hashtag_groups: Vec::new(),
-            link_keys: HashMap::new(),
+            link_keys: minhash::StrMap::default(),
             link_groups: Vec::new(),
             bursts: burst::Bursts::default(),
             reported: Vec::new(),
@@ -338,6 +362,8 @@ impl Clusterer {
         let mut touched_clusters: Vec<u32> = Vec::new();
         let mut touched_hashtags: Vec<u32> = Vec::new();
         let mut touched_links: Vec<u32> = Vec::new();
+        self.lsh
+            .reserve(batch.len().min(MAX_POSTS.saturating_sub(self.items.len())));
         for post in batch {
             let (Some(post_id), Some(account_key)) = (&post.post_id, &post.account_key) else {
                 continue;
@@ -348,17 +374,30 @@ impl Clusterer {
             let id = self.items.len() as u32;
             let account = self.account(account_key, post.account_created_at.as_deref());
             let text = post.text.as_deref().unwrap_or_default();
-            let normalized = normalize::normalize(text);
-            let shingles = if self.informative(&normalized) {
-                minhash::shingles(&normalized, self.cfg.shingling)
+            let tokens = normalize::normalize_into(text, &mut self.scratch_text);
+            let informative = tokens >= self.cfg.min_tokens
+                && normalize::alnum_chars(&self.scratch_text) >= self.cfg.min_alnum_chars;
+            let signature = if informative {
+                minhash::shingle_hashes(
+                    &self.scratch_text,
+                    self.cfg.shingling,
+                    &mut self.scratch_hashes,
+                );
+                minhash::signature(&self.scratch_hashes)
             } else {
-                Vec::new()
+                [0; minhash::PERMUTATIONS]
             };
+            self.signatures.push(signature);
+            self.packed.push(minhash::pack(&signature));
             let mut item = Item {
                 post_id: post_id.clone(),
                 account,
-                signature: minhash::signature(&shingles),
-                shingles,
+                text: if informative && !self.scratch_text.is_empty() {
+                    self.scratch_text.as_str().into()
+                } else {
+                    Box::default()
+                },
+                shingles: None,
                 hashtag_group: None,
                 link_groups: Vec::new(),
             };
@@ -435,18 +474,48 @@ impl Clusterer {
         }
         affected.sort_unstable();
         affected.dedup();
-        let mut out = Vec::new();
         let mut cache = MemberCache::default();
+        let mut report: Vec<(u32, RawState)> = Vec::new();
+        // Compact updates: posts whose groups only grew, with the groups that did.
+        let mut grown: Vec<(u32, RawState, Vec<GroupRef>)> = Vec::new();
         for i in affected {
             let raw = self.raw_state(i, &mut cache);
-            let changed = match &self.reported[i as usize] {
-                Some(p) => *p != raw,
-                None => !raw.is_empty(),
-            };
-            if changed {
-                out.push(self.materialize(i, &raw));
-                self.reported[i as usize] = Some(raw);
+            match &self.reported[i as usize] {
+                None if raw.is_empty() => {}
+                Some(p) if *p == raw => {}
+                Some(p) if self.cfg.compact_updates && same_groups(p, &raw) => {
+                    let groups = p
+                        .iter()
+                        .zip(&raw)
+                        .filter(|(a, b)| a != b)
+                        .map(|(_, b)| b.group)
+                        .collect();
+                    grown.push((i, raw, groups));
+                }
+                _ => report.push((i, raw)),
             }
+        }
+        if !grown.is_empty() {
+            // Each grown group's new state must reach the content script once: in a reported
+            // post's entry, else in the entry of the first of its posts that only grew.
+            let mut carried: HashSet<GroupRef> = report
+                .iter()
+                .flat_map(|(_, raw)| raw.iter().map(|r| r.group))
+                .collect();
+            for (i, raw, groups) in grown {
+                if groups.iter().all(|g| carried.contains(g)) {
+                    self.reported[i as usize] = Some(raw);
+                } else {
+                    carried.extend(raw.iter().map(|r| r.group));
+                    report.push((i, raw));
+                }
+            }
+            report.sort_unstable_by_key(|(i, _)| *i);
+        }
+        let mut out = Vec::with_capacity(report.len());
+        for (i, raw) in report {
+            out.push(self.materialize(i, &raw));
+            self.reported[i as usize] = Some(raw);
         }
         out
     }
@@ -511,14 +580,16 @@ impl Clusterer {
     /// Puts item `id` into the LSH index when its text carries enough information, and
     /// unites it with the bucket mates whose real Jaccard similarity confirms them.
     fn match_text(&mut self, id: u32) {
-        let Some(item) = self.items.get(id as usize) else {
+        let (Some(item), Some(sig)) = (
+            self.items.get(id as usize),
+            self.signatures.get(id as usize).copied(),
+        ) else {
             return;
         };
-        if item.shingles.is_empty() {
+        if item.text.is_empty() {
             return;
         }
         self.stats.informative += 1;
-        let sig = item.signature;
         // The signature estimate first: far below the threshold (4 standard deviations at
         // 64 bins), the exact Jaccard is not worth computing. `min_equal` is that bound as a
         // number of equal positions (the estimate is `equal / 64`).
@@ -526,27 +597,56 @@ impl Clusterer {
         let min_equal = (0..=minhash::PERMUTATIONS)
             .find(|c| *c as f64 / minhash::PERMUTATIONS as f64 >= bound)
             .unwrap_or(minhash::PERMUTATIONS + 1);
-        for other in self.lsh.insert(id, &sig) {
+        let mut candidates = std::mem::take(&mut self.scratch_candidates);
+        self.lsh.insert_into(id, &sig, &mut candidates);
+        self.stats.capped = self.lsh.capped;
+        for &other in &candidates {
             self.stats.candidates += 1;
-            let (Some(a), Some(b)) = (self.items.get(id as usize), self.items.get(other as usize))
-            else {
-                continue;
-            };
-            if !minhash::estimate_at_least(&a.signature, &b.signature, min_equal) {
-                continue;
-            }
+            // Already in one cluster: nothing to learn (the clusters are the connected
+            // components of the confirmed pairs, whatever the order).
             if self.clusters.find(other) == self.clusters.find(id) {
                 continue;
             }
-            let (Some(a), Some(b)) = (self.items.get(id as usize), self.items.get(other as usize))
-            else {
+            let (Some(pa), Some(pb), Some(sb)) = (
+                self.packed.get(id as usize),
+                self.packed.get(other as usize),
+                self.signatures.get(other as usize),
+            ) else {
                 continue;
             };
+            if minhash::packed_equal(pa, pb) < min_equal
+                || !minhash::estimate_at_least(&sig, sb, min_equal)
+            {
+                continue;
+            }
             self.stats.compared += 1;
-            if minhash::jaccard(&a.shingles, &b.shingles) >= self.cfg.jaccard_threshold {
+            if self.exact_jaccard(id, other) >= self.cfg.jaccard_threshold {
                 self.stats.confirmed += 1;
                 self.clusters.union(id, other);
             }
+        }
+        self.scratch_candidates = candidates;
+    }
+
+    /// The real Jaccard similarity of two items' shingle sets (made when first needed).
+    fn exact_jaccard(&mut self, a: u32, b: u32) -> f64 {
+        for i in [a, b] {
+            if let Some(item) = self.items.get_mut(i as usize) {
+                if item.shingles.is_none() {
+                    item.shingles = Some(minhash::shingles(&item.text, self.cfg.shingling));
+                }
+            }
+        }
+        match (
+            self.items
+                .get(a as usize)
+                .and_then(|x| x.shingles.as_deref()),
+            self.items
+                .get(b as usize)
+                .and_then(|x| x.shingles.as_deref()),
+        ) {
+            (Some(x), Some(y)) => minhash::jaccard(x, y),
+            _ => 0.0,
         }
     }
 
@@ -717,12 +817,6 @@ impl Clusterer {
             .filter_map(|i| self.items.get(*i as usize).map(|x| x.post_id.clone()))
             .collect()
     }
-
-    fn informative(&self, normalized: &str) -> bool {
-        normalized.split(' ').filter(|t| !t.is_empty()).count() >= self.cfg.min_tokens
-            && normalized.chars().filter(|c| c.is_alphanumeric()).count()
-                >= self.cfg.min_alnum_chars
-    }
 }
 
 fn empty_state(post_id: String) -> PostCoordination {
@@ -743,9 +837,15 @@ fn listed(posts: &[u32]) -> Vec<u32> {
     posts.iter().take(MAX_MEMBERS_LISTED).copied().collect()
 }
 
+/// Whether two states of a post have the same reasons in the same groups (so only their
+/// values or member lists differ).
+fn same_groups(a: &RawState, b: &RawState) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.group == y.group)
+}
+
 /// A coordination group a post belongs to, as reported: what its `group` and `detail` strings
 /// are made of (the text cluster by its first member, the burst window by days).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum GroupRef {
     Text(u32),
     Hashtag(u32),
@@ -790,7 +890,7 @@ impl MemberCache {
 
 /// The group of `key`, created on first use.
 fn group_for(
-    keys: &mut HashMap<String, u32>,
+    keys: &mut minhash::StrMap<u32>,
     groups: &mut Vec<(String, KeyGroup)>,
     key: String,
 ) -> u32 {

@@ -17,8 +17,33 @@
 ///   modifiers and zero-width joiners are therefore dropped entirely: an added or changed emoji
 ///   never changes the normalised text.
 pub fn normalize(text: &str) -> String {
-    let text = decode_entities(text);
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into a reused buffer (cleared first); returns the number of tokens of the
+/// result (words separated by single spaces), so the information rule needs no second pass.
+pub fn normalize_into(text: &str, out: &mut String) -> usize {
+    out.clear();
+    let text = decode_entities(text);
+    if text.is_ascii() {
+        normalize_ascii(&text, out);
+    } else {
+        normalize_general(&text, out);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    if out.is_empty() {
+        0
+    } else {
+        1 + out.bytes().filter(|b| *b == b' ').count()
+    }
+}
+
+/// [`normalize_into`] for any text (entities decoded).
+fn normalize_general(text: &str, out: &mut String) {
     let mut first_token = true;
     for raw in text.split_whitespace() {
         if is_link(raw) {
@@ -29,39 +54,121 @@ pub fn normalize(text: &str) -> String {
             continue;
         }
         first_token = false;
-        let mut chars = raw.chars().peekable();
-        let mut prev_alnum = false;
-        while let Some(c) = chars.next() {
-            if c == '@' && !prev_alnum {
-                // A mention: skip its handle (letters, digits, `_`, and `.`/`@` of Mastodon's
-                // `@user@instance.social`).
-                while let Some(&n) = chars.peek() {
-                    if n.is_alphanumeric() || matches!(n, '_' | '.' | '@' | '-') {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                push_sep(&mut out);
-                prev_alnum = false;
-                continue;
-            }
-            if c.is_alphanumeric() {
-                out.extend(c.to_lowercase());
-                prev_alnum = true;
-            } else if is_joiner(c) {
-                // keeps the word together
-            } else {
-                push_sep(&mut out);
-                prev_alnum = false;
-            }
+        normalize_token(raw, out);
+        push_sep(out);
+    }
+}
+
+/// [`normalize_general`] for an ASCII text: tokens split at the ASCII white space
+/// (`char::is_whitespace` of U+0009..U+000D and U+0020) without decoding UTF-8.
+fn normalize_ascii(text: &str, out: &mut String) {
+    // Built as bytes (no UTF-8 encoding per char), then checked back into the string: every
+    // byte pushed is ASCII.
+    let mut buf = std::mem::take(out).into_bytes();
+    normalize_ascii_bytes(text, &mut buf);
+    *out = String::from_utf8(buf).unwrap_or_default();
+}
+
+fn normalize_ascii_bytes(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| b == b' ' || (0x09..=0x0d).contains(&b);
+    let mut first_token = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        while bytes.get(i).is_some_and(|b| is_space(*b)) {
+            i += 1;
         }
-        push_sep(&mut out);
+        let start = i;
+        while bytes.get(i).is_some_and(|b| !is_space(*b)) {
+            i += 1;
+        }
+        let Some(raw) = text.get(start..i).filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if is_link(raw) {
+            continue;
+        }
+        if first_token && raw == "RT" {
+            first_token = false;
+            continue;
+        }
+        first_token = false;
+        normalize_ascii_token(raw.as_bytes(), out);
+        push_sep_bytes(out);
     }
-    while out.ends_with(' ') {
-        out.pop();
+}
+
+fn push_sep_bytes(out: &mut Vec<u8>) {
+    if out.last().is_some_and(|b| *b != b' ') {
+        out.push(b' ');
     }
-    out
+}
+
+/// One whitespace-free token, any script (see [`normalize`]).
+fn normalize_token(raw: &str, out: &mut String) {
+    let mut chars = raw.chars().peekable();
+    let mut prev_alnum = false;
+    while let Some(c) = chars.next() {
+        if c == '@' && !prev_alnum {
+            // A mention: skip its handle (letters, digits, `_`, and `.`/`@` of Mastodon's
+            // `@user@instance.social`).
+            while let Some(&n) = chars.peek() {
+                if n.is_alphanumeric() || matches!(n, '_' | '.' | '@' | '-') {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            push_sep(out);
+            prev_alnum = false;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            prev_alnum = true;
+        } else if is_joiner(c) {
+            // keeps the word together
+        } else {
+            push_sep(out);
+            prev_alnum = false;
+        }
+    }
+}
+
+/// [`normalize_token`] for an ASCII token, byte by byte (most posts): the same rules, where
+/// the letters and digits are the ASCII ones and the only joiners are `'` and `` ` ``.
+fn normalize_ascii_token(raw: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    let mut prev_alnum = false;
+    while let Some(&c) = raw.get(i) {
+        i += 1;
+        if c == b'@' && !prev_alnum {
+            while raw.get(i).is_some_and(|n| {
+                n.is_ascii_alphanumeric() || matches!(n, b'_' | b'.' | b'@' | b'-')
+            }) {
+                i += 1;
+            }
+            push_sep_bytes(out);
+            prev_alnum = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            prev_alnum = true;
+        } else if matches!(c, b'\'' | b'`') {
+            // keeps the word together
+        } else {
+            push_sep_bytes(out);
+            prev_alnum = false;
+        }
+    }
+}
+
+/// Letters and digits of a normalised text (the information rule's second count).
+pub fn alnum_chars(normalized: &str) -> usize {
+    if normalized.is_ascii() {
+        normalized.bytes().filter(u8::is_ascii_alphanumeric).count()
+    } else {
+        normalized.chars().filter(|c| c.is_alphanumeric()).count()
+    }
 }
 
 fn push_sep(out: &mut String) {
@@ -80,6 +187,15 @@ fn is_joiner(c: char) -> bool {
 
 fn is_link(token: &str) -> bool {
     let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Every form below has a ':' or starts with 'w'/'p': most words are rejected here.
+    if !t.as_bytes().contains(&b':')
+        && !t
+            .as_bytes()
+            .first()
+            .is_some_and(|b| matches!(b, b'w' | b'W' | b'p' | b'P'))
+    {
+        return false;
+    }
     let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     starts("http://")
         || starts("https://")
@@ -106,6 +222,9 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
 /// hashtags), and is followed by letters, digits or `_` including at least one non-digit.
 pub fn extract_hashtags(text: &str) -> Vec<String> {
     let mut tags = Vec::new();
+    if !text.contains('#') && !text.contains('＃') {
+        return tags;
+    }
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
@@ -151,6 +270,9 @@ pub fn normalize_hashtags(tags: &[String]) -> Vec<String> {
 
 /// The `http(s)://` links written in `text`, in order.
 pub fn extract_urls(text: &str) -> Vec<String> {
+    if !text.contains("http") {
+        return Vec::new();
+    }
     text.split_whitespace()
         .filter_map(|t| {
             let start = find(t, b"http://").or_else(|| find(t, b"https://"))?;
@@ -276,6 +398,34 @@ mod tests {
             "hi see more"
         );
         assert_eq!(normalize("💯"), "");
+    }
+
+    /// The byte-wise path for ASCII tokens gives what the general one gives.
+    #[test]
+    fn ascii_path_matches_general_path() {
+        let alphabet = b"aZ09 '`@_.-#!?,:/&x";
+        let mut state = 0x1234_5678_u64;
+        for _ in 0..20_000 {
+            let mut token = Vec::new();
+            for _ in 0..(state % 12) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                token.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            let token = String::from_utf8(token)
+                .unwrap_or_default()
+                .replace(' ', "");
+            let (mut a, mut b) = (String::from("w "), b"w ".to_vec());
+            normalize_token(&token, &mut a);
+            normalize_ascii_token(token.as_bytes(), &mut b);
+            assert_eq!(a.as_bytes(), b, "{token:?}");
+        }
+        assert_eq!(
+            normalize_into("RT @a: Hello, World! x", &mut String::new()),
+            3
+        );
+        assert_eq!(alnum_chars("hello wörld"), 10);
     }
 
     #[test]

@@ -35,6 +35,100 @@ export function samplePosts(n = 2000) {
   return posts;
 }
 
+const mulberry32 = (seed) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/**
+ * A realistic reply thread (the same generator as benches/coord.rs `realistic`): ordinary replies
+ * from a skewed 5,000-word vocabulary, 10 % short replies, and 8 campaigns (5 % of the posts) with
+ * the usual edits, two hashtags and a shared link.
+ */
+export function realisticPosts(n = 2000) {
+  const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';
+  const letters = mulberry32(3);
+  const vocab = Array.from({ length: 5000 }, () => {
+    const len = 2 + Math.floor(letters() * 8);
+    let w = '';
+    for (let k = 0; k < len; k += 1) { const r = letters(); w += LETTERS[Math.floor(26 * r * r)]; }
+    return w;
+  });
+  const rnd = mulberry32(11);
+  const reply = (k) => {
+    const words = [];
+    for (let j = 0; j < k; j += 1) { const r = rnd(); words.push(vocab[Math.floor(5000 * r * r)]); }
+    return words.join(' ') + ['.', '!', '?'][k % 3];
+  };
+  const campaigns = Array.from({ length: 8 }, (_, c) =>
+    `${reply(16 + c)} #${vocab[c * 3]} #${vocab[c * 5 + 1]} https://news${c}.example/story/${c * 17}`);
+  const SHORT = ['Thank you!', 'lol', 'This.', 'So true!!', '💯', 'Exactly this.'];
+  const posts = [];
+  for (let i = 0; i < n; i += 1) {
+    let text;
+    if (i % 20 === 7) {
+      const base = campaigns[Math.floor(i / 20) % 8];
+      text = [base, `${base.toUpperCase()}!!!`, base.replace(' ', ' really '), `@someone ${base} 🔥`][Math.floor(i / 160) % 4];
+    } else if (i % 10 === 3) {
+      text = SHORT[Math.floor(i / 10) % SHORT.length];
+    } else {
+      text = reply(5 + ((i * 7) % 30));
+    }
+    posts.push({ post_id: String(1_800_000_000_000_000_000n + BigInt(i)), account_key: `x:${9_000_000 + i}`, text });
+  }
+  return posts;
+}
+
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+/**
+ * Clustering figures for one sample: `cluster_posts` of all posts in one call (median of 5, wall
+ * and process CPU), and one `Coordinator` fed batches of 100 (median of 5 runs; per batch the
+ * median over the runs, so a flat row means each batch costs its own share).
+ */
+function clusterFigures(glue, list) {
+  const out = {};
+  glue.cluster_posts(list.slice(0, 200)); // warm-up
+  const one = [];
+  const oneCpu = [];
+  for (let r = 0; r < 5; r += 1) {
+    const c0 = cpuMs();
+    const s = performance.now();
+    const res = glue.cluster_posts(list);
+    one.push(performance.now() - s);
+    oneCpu.push(cpuMs() - c0);
+    out.marked = Array.isArray(res) ? res.length : null;
+  }
+  out.one_call_ms = median(one);
+  out.one_call_cpu_ms = median(oneCpu);
+  const runs = [];
+  const perBatch = [];
+  let updates = 0;
+  for (let r = 0; r < 5; r += 1) {
+    const c = new glue.Coordinator();
+    const s = performance.now();
+    updates = 0;
+    for (let i = 0, k = 0; i < list.length; i += 100, k += 1) {
+      const b = performance.now();
+      const u = c.add_posts(list.slice(i, i + 100));
+      (perBatch[k] ??= []).push(performance.now() - b);
+      updates += Array.isArray(u) ? u.length : 0;
+    }
+    runs.push(performance.now() - s);
+    c.free?.();
+  }
+  out.batches_ms = median(runs);
+  out.batch_ms = perBatch.map((xs) => Number(median(xs).toFixed(2)));
+  out.updates = updates;
+  return out;
+}
+
 export async function runWasmNode({ wasmDir = join(REPO, 'target/wasm-out'), accounts = 100_000, batch = 100, posts = 2000 } = {}) {
   const dir = resolve(wasmDir);
   const glue = await import(pathToFileURL(join(dir, 'botlens.js')).href);
@@ -67,30 +161,14 @@ export async function runWasmNode({ wasmDir = join(REPO, 'target/wasm-out'), acc
   out.score_batch_ms = (batch / out.score_accounts_per_s) * 1000;
   out.score_rounds = rates;
 
-  if (typeof glue.cluster_posts === 'function') {
-    const list = samplePosts(posts);
-    glue.cluster_posts(list.slice(0, 200)); // warm-up
-    const one = [];
-    for (let r = 0; r < 5; r += 1) {
-      const s = performance.now();
-      const res = glue.cluster_posts(list);
-      one.push(performance.now() - s);
-      out.cluster_marked = Array.isArray(res) ? res.length : null;
-    }
-    out.cluster_posts_ms = median(one);
+  if (typeof glue.cluster_posts === 'function' && typeof glue.Coordinator === 'function') {
+    const adv = clusterFigures(glue, samplePosts(posts));
+    out.cluster_posts_ms = adv.one_call_ms;
     out.cluster_posts_n = posts;
-  }
-  if (typeof glue.Coordinator === 'function') {
-    const list = samplePosts(posts);
-    const runs = [];
-    for (let r = 0; r < 5; r += 1) {
-      const c = new glue.Coordinator();
-      const s = performance.now();
-      for (let i = 0; i < list.length; i += 100) c.add_posts(list.slice(i, i + 100));
-      runs.push(performance.now() - s);
-      c.free?.();
-    }
-    out.coordinator_incremental_ms = median(runs);
+    out.cluster_marked = adv.marked;
+    out.coordinator_incremental_ms = adv.batches_ms;
+    out.cluster_adversarial = adv;
+    out.cluster_realistic = clusterFigures(glue, realisticPosts(posts));
   }
   return out;
 }
