@@ -9,6 +9,7 @@
 pub mod account;
 pub mod coord;
 pub mod features;
+pub mod json;
 mod loose;
 pub mod model;
 pub mod reasons;
