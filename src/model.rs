@@ -452,7 +452,7 @@ const RIGHT_SHIFT: u32 = 14;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compiled {
     nodes: Vec<u32>,
-    /// Per feature: the thresholds its nodes use, strictly increasing.
+    /// Per feature: the thresholds its nodes use, increasing (in total order: -0 before 0).
     cuts: Vec<Vec<f32>>,
     /// Per node: where its leaf path's entries start in `path` (leaves only; the next
     /// node's entry is the end).
@@ -471,20 +471,17 @@ impl Compiled {
     /// for the node format (over 2^18 nodes, a feature with 255 thresholds or more, a NaN
     /// threshold): use [`Model::raw_with_contributions`] then.
     pub fn new(m: &Model) -> Option<Compiled> {
+        // Sorted by insertion (binary search), not by a sort: the wasm then carries no sort.
         let mut cuts: Vec<Vec<f32>> = vec![Vec::new(); idx::COUNT];
         for n in m.trees.iter().flatten() {
             if let Some(f) = n.feature {
-                if n.threshold.is_nan() {
+                let table = cuts.get_mut(usize::from(f))?;
+                if n.threshold.is_nan() || table.len() >= usize::from(NEVER) {
                     return None;
                 }
-                cuts.get_mut(usize::from(f))?.push(n.threshold);
-            }
-        }
-        for t in &mut cuts {
-            t.sort_by(f32::total_cmp);
-            t.dedup();
-            if t.len() >= usize::from(NEVER) {
-                return None;
+                if let Err(at) = table.binary_search_by(|t| t.total_cmp(&n.threshold)) {
+                    table.insert(at, n.threshold);
+                }
             }
         }
         let mut c = Compiled {
@@ -518,7 +515,7 @@ impl Compiled {
                             parent[child] = i;
                         }
                         let table = &c.cuts[usize::from(f)];
-                        let k = table.partition_point(|t| *t < n.threshold);
+                        let k = table.binary_search_by(|t| t.total_cmp(&n.threshold)).ok()?;
                         let slot = u32::from(f) + if n.missing_left { SLOTS as u32 } else { 0 };
                         slot | (k as u32) << 6 | ((offset + r) as u32) << RIGHT_SHIFT
                     }

@@ -92,7 +92,20 @@ pub fn top_reasons(contributions: &[f64], f: &Features) -> Vec<Reason> {
             }),
         }
     }
-    out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    // Strongest first, ties in feature order: an insertion sort (a stable sort of at most a
+    // few items, and no sort code in the wasm).
+    for i in 1..out.len() {
+        let mut j = i;
+        while j > 0
+            && out[j - 1]
+                .contribution
+                .total_cmp(&out[j].contribution)
+                .is_lt()
+        {
+            out.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     out.truncate(MAX_REASONS);
     out
 }
