@@ -494,6 +494,11 @@ impl Compiled {
             forest: m.kind == Kind::Forest,
             base: f64::from(m.base),
         };
+        let total: usize = m.trees.iter().map(Vec::len).sum();
+        c.nodes.reserve_exact(total);
+        c.path_at.reserve_exact(total + 1);
+        c.path.reserve(total * 4);
+        let mut sums = [0.0f64; SLOTS];
         for tree in &m.trees {
             let offset = c.nodes.len();
             if tree.is_empty() || offset + tree.len() > 1 << (32 - RIGHT_SHIFT) {
@@ -524,16 +529,23 @@ impl Compiled {
                 c.path_at.push(c.path.len() as u32);
                 if n.feature.is_none() {
                     c.steps = c.steps.max(depth[i]);
-                    let mut sums = [0.0f64; SLOTS];
+                    // The path's changes summed per feature, leaf to root; only the features
+                    // on the path are touched (a bit mask), which keeps this cheap in the
+                    // wasm's first, unoptimized run (it is most of a cold start's model load).
+                    let mut touched = 0u32;
                     let mut at = i;
                     while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
-                        let f = tree[p].feature.map_or(0, usize::from);
+                        let f = tree[p].feature.map_or(0, usize::from) & (SLOTS - 1);
                         sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
+                        touched |= 1 << f;
                         at = p;
                     }
-                    for (f, v) in sums.iter().enumerate() {
-                        if *v != 0.0 {
-                            c.path.push((f as u32, *v as f32));
+                    while touched != 0 {
+                        let f = touched.trailing_zeros() as usize;
+                        touched &= touched - 1;
+                        let v = std::mem::take(&mut sums[f]);
+                        if v != 0.0 {
+                            c.path.push((f as u32, v as f32));
                         }
                     }
                     c.path.push((TOTAL, n.value));
