@@ -324,46 +324,7 @@ impl Model {
         let nt = usize::from(r.u16()?);
         let mut trees = Vec::with_capacity(nt);
         for _ in 0..nt {
-            let mut tree: Vec<Node> = Vec::new();
-            // Internal nodes still waiting for their right child.
-            let mut open: Vec<usize> = Vec::new();
-            loop {
-                let i = tree.len();
-                if i >= usize::from(u16::MAX) {
-                    return None;
-                }
-                if i > 0 && tree[i - 1].feature.is_none() {
-                    // After a leaf: this node is the right child of the innermost open node.
-                    let parent = open.pop()?;
-                    tree[parent].right = i as u16;
-                }
-                let tag = r.u8()?;
-                let (feature, missing_left, threshold, value) = if tag & LEAF != 0 {
-                    let q = u32::from(tag & !LEAF) << 8 | u32::from(r.u8()?);
-                    (None, false, 0.0, dequant(q, value_min, value_max, LEAVES))
-                } else {
-                    let f = tag & !MISSING_LEFT;
-                    let k = usize::from(r.u8()?);
-                    let t = *cuts.get(usize::from(f))?.get(k)?;
-                    let q = u32::from(r.u8()?);
-                    let v = dequant(q, value_min, value_max, INNER);
-                    (Some(f), tag & MISSING_LEFT != 0, t, v)
-                };
-                tree.push(Node {
-                    feature,
-                    missing_left,
-                    threshold,
-                    left: if feature.is_some() { (i + 1) as u16 } else { 0 },
-                    right: 0,
-                    value,
-                });
-                if feature.is_some() {
-                    open.push(i);
-                } else if open.is_empty() {
-                    break;
-                }
-            }
-            trees.push(tree);
+            trees.push(parse_tree(&mut r, &cuts, value_min, value_max)?);
         }
         if r.pos != bytes.len() {
             return None;
@@ -381,6 +342,58 @@ impl Model {
             trees,
         })
     }
+}
+
+/// One tree of the artifact (pre-order, self-delimiting). A function of its own, called once
+/// per tree: V8 starts the wasm in its baseline compiler and optimizes a function only for
+/// later calls, so the model load (most of a cold start) speeds up after the first trees.
+#[inline(never)]
+fn parse_tree(
+    r: &mut Reader,
+    cuts: &[Vec<f32>],
+    value_min: f32,
+    value_max: f32,
+) -> Option<Vec<Node>> {
+    let mut tree: Vec<Node> = Vec::new();
+    // Internal nodes still waiting for their right child.
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        let i = tree.len();
+        if i >= usize::from(u16::MAX) {
+            return None;
+        }
+        if i > 0 && tree[i - 1].feature.is_none() {
+            // After a leaf: this node is the right child of the innermost open node.
+            let parent = open.pop()?;
+            tree[parent].right = i as u16;
+        }
+        let tag = r.u8()?;
+        let (feature, missing_left, threshold, value) = if tag & LEAF != 0 {
+            let q = u32::from(tag & !LEAF) << 8 | u32::from(r.u8()?);
+            (None, false, 0.0, dequant(q, value_min, value_max, LEAVES))
+        } else {
+            let f = tag & !MISSING_LEFT;
+            let k = usize::from(r.u8()?);
+            let t = *cuts.get(usize::from(f))?.get(k)?;
+            let q = u32::from(r.u8()?);
+            let v = dequant(q, value_min, value_max, INNER);
+            (Some(f), tag & MISSING_LEFT != 0, t, v)
+        };
+        tree.push(Node {
+            feature,
+            missing_left,
+            threshold,
+            left: if feature.is_some() { (i + 1) as u16 } else { 0 },
+            right: 0,
+            value,
+        });
+        if feature.is_some() {
+            open.push(i);
+        } else if open.is_empty() {
+            break;
+        }
+    }
+    Some(tree)
 }
 
 /// Quantization levels of leaf and internal node values.
@@ -500,60 +513,68 @@ impl Compiled {
         c.path.reserve(total * 4);
         let mut sums = [0.0f64; SLOTS];
         for tree in &m.trees {
-            let offset = c.nodes.len();
-            if tree.is_empty() || offset + tree.len() > 1 << (32 - RIGHT_SHIFT) {
-                return None;
-            }
-            c.roots.push(offset as u32);
-            let mut depth = vec![0usize; tree.len()];
-            let mut parent = vec![usize::MAX; tree.len()];
-            for (i, n) in tree.iter().enumerate() {
-                let word = match n.feature {
-                    None => LEAF_SLOT | ((offset + i) as u32) << RIGHT_SHIFT,
-                    Some(f) => {
-                        let (l, r) = (usize::from(n.left), usize::from(n.right));
-                        if usize::from(f) >= idx::COUNT || l != i + 1 || r <= l || r >= tree.len() {
-                            return None;
-                        }
-                        for child in [l, r] {
-                            depth[child] = depth[i] + 1;
-                            parent[child] = i;
-                        }
-                        let table = &c.cuts[usize::from(f)];
-                        let k = table.binary_search_by(|t| t.total_cmp(&n.threshold)).ok()?;
-                        let slot = u32::from(f) + if n.missing_left { SLOTS as u32 } else { 0 };
-                        slot | (k as u32) << 6 | ((offset + r) as u32) << RIGHT_SHIFT
-                    }
-                };
-                c.nodes.push(word);
-                c.path_at.push(c.path.len() as u32);
-                if n.feature.is_none() {
-                    c.steps = c.steps.max(depth[i]);
-                    // The path's changes summed per feature, leaf to root; only the features
-                    // on the path are touched (a bit mask), which keeps this cheap in the
-                    // wasm's first, unoptimized run (it is most of a cold start's model load).
-                    let mut touched = 0u32;
-                    let mut at = i;
-                    while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
-                        let f = tree[p].feature.map_or(0, usize::from) & (SLOTS - 1);
-                        sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
-                        touched |= 1 << f;
-                        at = p;
-                    }
-                    while touched != 0 {
-                        let f = touched.trailing_zeros() as usize;
-                        touched &= touched - 1;
-                        let v = std::mem::take(&mut sums[f]);
-                        if v != 0.0 {
-                            c.path.push((f as u32, v as f32));
-                        }
-                    }
-                    c.path.push((TOTAL, n.value));
-                }
-            }
+            c.add_tree(tree, &mut sums)?;
         }
         c.path_at.push(c.path.len() as u32);
         Some(c)
+    }
+
+    /// Appends one tree (see [`Compiled::new`]). A function of its own, called once per tree,
+    /// for the reason given at `parse_tree`.
+    #[inline(never)]
+    fn add_tree(&mut self, tree: &[Node], sums: &mut [f64; SLOTS]) -> Option<()> {
+        let offset = self.nodes.len();
+        if tree.is_empty() || offset + tree.len() > 1 << (32 - RIGHT_SHIFT) {
+            return None;
+        }
+        self.roots.push(offset as u32);
+        let mut depth = vec![0usize; tree.len()];
+        let mut parent = vec![usize::MAX; tree.len()];
+        for (i, n) in tree.iter().enumerate() {
+            let word = match n.feature {
+                None => LEAF_SLOT | ((offset + i) as u32) << RIGHT_SHIFT,
+                Some(f) => {
+                    let (l, r) = (usize::from(n.left), usize::from(n.right));
+                    if usize::from(f) >= idx::COUNT || l != i + 1 || r <= l || r >= tree.len() {
+                        return None;
+                    }
+                    for child in [l, r] {
+                        depth[child] = depth[i] + 1;
+                        parent[child] = i;
+                    }
+                    let table = &self.cuts[usize::from(f)];
+                    let k = table.binary_search_by(|t| t.total_cmp(&n.threshold)).ok()?;
+                    let slot = u32::from(f) + if n.missing_left { SLOTS as u32 } else { 0 };
+                    slot | (k as u32) << 6 | ((offset + r) as u32) << RIGHT_SHIFT
+                }
+            };
+            self.nodes.push(word);
+            self.path_at.push(self.path.len() as u32);
+            if n.feature.is_none() {
+                self.steps = self.steps.max(depth[i]);
+                // The path's changes summed per feature, leaf to root; only the features
+                // on the path are touched (a bit mask), which keeps this cheap in the
+                // wasm's first, unoptimized run (it is most of a cold start's model load).
+                let mut touched = 0u32;
+                let mut at = i;
+                while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
+                    let f = tree[p].feature.map_or(0, usize::from) & (SLOTS - 1);
+                    sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
+                    touched |= 1 << f;
+                    at = p;
+                }
+                while touched != 0 {
+                    let f = touched.trailing_zeros() as usize;
+                    touched &= touched - 1;
+                    let v = std::mem::take(&mut sums[f]);
+                    if v != 0.0 {
+                        self.path.push((f as u32, v as f32));
+                    }
+                }
+                self.path.push((TOTAL, n.value));
+            }
+        }
+        Some(())
     }
 
     /// The raw output and each feature's share of it (Saabas), added into `c` (slots past
