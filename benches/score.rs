@@ -44,8 +44,14 @@ fn main() {
     for a in &accounts {
         black_box(score(a, now));
     }
-    let rounds = 20_000;
-    for _ in 0..3 {
+    // BOTLENS_BENCH_ROUNDS: fewer rounds for instruction counts under callgrind;
+    // BOTLENS_BENCH_ONLY=score|predict: one of the two loops.
+    let rounds: usize = std::env::var("BOTLENS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20_000);
+    let only = std::env::var("BOTLENS_BENCH_ONLY").unwrap_or_default();
+    for _ in 0..if only == "predict" { 0 } else { 3 } {
         report("score()", rounds * accounts.len(), || {
             for _ in 0..rounds {
                 for a in &accounts {
@@ -59,7 +65,7 @@ fn main() {
         .iter()
         .map(|a| botlens::features::extract(a, now))
         .collect();
-    for _ in 0..3 {
+    for _ in 0..if only == "score" { 0 } else { 3 } {
         report("model::predict()", rounds * feats.len(), || {
             for _ in 0..rounds {
                 for f in &feats {

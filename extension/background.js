@@ -21,21 +21,14 @@ function ensureCore() {
   return ready;
 }
 
-/** serde-wasm-bindgen may hand back Maps; messages must carry plain JSON. */
-function plain(v) {
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, plain(x)]));
-  if (Array.isArray(v)) return v.map(plain);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
-}
-
 async function score(accounts) {
   if (!Array.isArray(accounts) || accounts.length > MAX_BATCH) throw new Error('bad batch');
   await ensureCore();
   const clean = accounts.map((a) => (a !== null && typeof a === 'object' ? a : {}));
-  const verdicts = plain(scoreBatch({ now_ms: Date.now(), accounts: clean }));
+  // The core answers with JSON.parse'd plain objects (src/wasm.rs), ready for a message.
+  const verdicts = scoreBatch({ now_ms: Date.now(), accounts: clean });
   if (!Array.isArray(verdicts) || verdicts.length !== clean.length) throw new Error('core returned a bad batch');
-  return { verdicts, model: plain(modelInfo()) };
+  return { verdicts, model: modelInfo() };
 }
 
 // Coordination (docs/COORDINATION.md): one wasm Coordinator per tab and frame, kept while the
@@ -65,7 +58,7 @@ async function coordinate(msg, sender) {
     coords.set(key, entry);
   }
   const posts = msg.posts.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p));
-  const updates = plain(entry.coord.add_posts(posts));
+  const updates = entry.coord.add_posts(posts);
   return { updates: Array.isArray(updates) ? updates : [], session: entry.session };
 }
 
@@ -125,7 +118,7 @@ async function handle(msg, sender) {
     case 'options->bg:model-info':
       if (!isOwnPage(sender)) throw new Error('refused');
       await ensureCore();
-      return { model: plain(modelInfo()) };
+      return { model: modelInfo() };
     default:
       throw new Error('unknown message');
   }

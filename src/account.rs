@@ -5,7 +5,7 @@
 //! notice, so a missing, `null` or wrong-typed field becomes `None` instead of failing the
 //! whole batch. This module knows no site and no browser.
 
-use crate::loose::Loose;
+use crate::loose::{Loose, Reader};
 use serde::{Deserialize, Deserializer};
 
 /// Longest string kept from the page (chars); see [`crate::loose::MAX_STR_CHARS`].
@@ -68,25 +68,37 @@ pub struct Account {
 }
 
 fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Loose::deserialize(d)? {
+    Ok(string_of(Loose::deserialize(d)?))
+}
+
+fn loose_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(count_of(Loose::deserialize(d)?))
+}
+
+fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(bool_of(Loose::deserialize(d)?))
+}
+
+fn string_of(v: Loose) -> Option<String> {
+    match v {
         Loose::Str(s) if !s.is_empty() => Some(s),
         Loose::Int(i) => Some(i.to_string()),
         _ => None,
-    })
+    }
 }
 
 /// Counts: non-negative integers. Mastodon reports a hidden count as -1, which means unknown.
-fn loose_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Loose::deserialize(d)? {
+fn count_of(v: Loose) -> Option<i64> {
+    match v {
         Loose::Int(i) if i >= 0 => Some(i),
         Loose::Float(f) if (0.0..9.0e15).contains(&f) => Some(f as i64),
         Loose::Str(s) => s.trim().parse::<i64>().ok().filter(|i| *i >= 0),
         _ => None,
-    })
+    }
 }
 
-fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Loose::deserialize(d)? {
+fn bool_of(v: Loose) -> Option<bool> {
+    match v {
         Loose::Bool(b) => Some(b),
         Loose::Int(0) => Some(false),
         Loose::Int(1) => Some(true),
@@ -96,7 +108,57 @@ fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error>
             _ => None,
         },
         _ => None,
-    })
+    }
+}
+
+impl Account {
+    /// Reads one account from the boundary's JSON reader, with the same lenient rules as
+    /// the `Deserialize` impl (which the CLI and the tests use). A value that is not an
+    /// object is the empty account (scored "unknown"); unknown keys are skipped unread.
+    pub(crate) fn read(r: &mut Reader) -> Account {
+        let mut a = Account::default();
+        if !r.begin_object() {
+            return a;
+        }
+        while let Some(key) = r.next_key() {
+            let (string, count, flag) = match &*key {
+                "key" => (Some(&mut a.key), None, None),
+                "platform" => (Some(&mut a.platform), None, None),
+                "id" => (Some(&mut a.id), None, None),
+                "screen_name" => (Some(&mut a.screen_name), None, None),
+                "name" => (Some(&mut a.name), None, None),
+                "description" => (Some(&mut a.description), None, None),
+                "location" => (Some(&mut a.location), None, None),
+                "url" => (Some(&mut a.url), None, None),
+                "created_at" => (Some(&mut a.created_at), None, None),
+                "collected_at" => (Some(&mut a.collected_at), None, None),
+                "followers_count" => (None, Some(&mut a.followers_count), None),
+                "friends_count" => (None, Some(&mut a.friends_count), None),
+                "statuses_count" => (None, Some(&mut a.statuses_count), None),
+                "favourites_count" => (None, Some(&mut a.favourites_count), None),
+                "listed_count" => (None, Some(&mut a.listed_count), None),
+                "default_profile" => (None, None, Some(&mut a.default_profile)),
+                "default_profile_image" => (None, None, Some(&mut a.default_profile_image)),
+                "has_banner" => (None, None, Some(&mut a.has_banner)),
+                "verified" => (None, None, Some(&mut a.verified)),
+                "automated" => (None, None, Some(&mut a.automated)),
+                "protected" => (None, None, Some(&mut a.protected)),
+                _ => {
+                    r.skip();
+                    continue;
+                }
+            };
+            let v = r.loose();
+            if let Some(field) = string {
+                *field = string_of(v);
+            } else if let Some(field) = count {
+                *field = count_of(v);
+            } else if let Some(field) = flag {
+                *field = bool_of(v);
+            }
+        }
+        a
+    }
 }
 
 #[cfg(test)]

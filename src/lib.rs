@@ -9,6 +9,7 @@
 pub mod account;
 pub mod coord;
 pub mod features;
+pub mod json;
 mod loose;
 pub mod model;
 pub mod reasons;
@@ -38,7 +39,7 @@ pub fn score(account: &Account, now: i64) -> Verdict {
         facts: reasons::facts(&f),
         ..Verdict::default()
     };
-    if !has_enough_data(account) {
+    if !has_enough_data(&f) {
         return verdict;
     }
     // Fields the site has no place for (location on Mastodon and Bluesky, website on Bluesky)
@@ -54,15 +55,12 @@ pub fn score(account: &Account, now: i64) -> Verdict {
 /// The latest observation time `score` accepts (year 2286); later ones are taken as this.
 pub const MAX_NOW: i64 = 10_000_000_000;
 
-/// Judging needs the account's age or its follower and post counts.
-fn has_enough_data(a: &Account) -> bool {
-    let age = a
-        .created_at
-        .as_deref()
-        .and_then(time::parse_unix_seconds)
-        .is_some();
-    let counts = a.followers_count.is_some() && a.statuses_count.is_some();
-    age || counts
+/// Judging needs the account's age or its follower and post counts (read from the features,
+/// which hold exactly these when the account gave them: the date is parsed once).
+fn has_enough_data(f: &features::Features) -> bool {
+    let known = |i: usize| !f[i].is_nan();
+    known(features::idx::AGE_DAYS)
+        || (known(features::idx::FOLLOWERS) && known(features::idx::STATUSES))
 }
 
 /// The observation time for an account: its `collected_at` when it has one (datasets),

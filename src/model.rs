@@ -324,46 +324,7 @@ impl Model {
         let nt = usize::from(r.u16()?);
         let mut trees = Vec::with_capacity(nt);
         for _ in 0..nt {
-            let mut tree: Vec<Node> = Vec::new();
-            // Internal nodes still waiting for their right child.
-            let mut open: Vec<usize> = Vec::new();
-            loop {
-                let i = tree.len();
-                if i >= usize::from(u16::MAX) {
-                    return None;
-                }
-                if i > 0 && tree[i - 1].feature.is_none() {
-                    // After a leaf: this node is the right child of the innermost open node.
-                    let parent = open.pop()?;
-                    tree[parent].right = i as u16;
-                }
-                let tag = r.u8()?;
-                let (feature, missing_left, threshold, value) = if tag & LEAF != 0 {
-                    let q = u32::from(tag & !LEAF) << 8 | u32::from(r.u8()?);
-                    (None, false, 0.0, dequant(q, value_min, value_max, LEAVES))
-                } else {
-                    let f = tag & !MISSING_LEFT;
-                    let k = usize::from(r.u8()?);
-                    let t = *cuts.get(usize::from(f))?.get(k)?;
-                    let q = u32::from(r.u8()?);
-                    let v = dequant(q, value_min, value_max, INNER);
-                    (Some(f), tag & MISSING_LEFT != 0, t, v)
-                };
-                tree.push(Node {
-                    feature,
-                    missing_left,
-                    threshold,
-                    left: if feature.is_some() { (i + 1) as u16 } else { 0 },
-                    right: 0,
-                    value,
-                });
-                if feature.is_some() {
-                    open.push(i);
-                } else if open.is_empty() {
-                    break;
-                }
-            }
-            trees.push(tree);
+            trees.push(parse_tree(&mut r, &cuts, value_min, value_max)?);
         }
         if r.pos != bytes.len() {
             return None;
@@ -381,6 +342,58 @@ impl Model {
             trees,
         })
     }
+}
+
+/// One tree of the artifact (pre-order, self-delimiting). A function of its own, called once
+/// per tree: V8 starts the wasm in its baseline compiler and optimizes a function only for
+/// later calls, so the model load (most of a cold start) speeds up after the first trees.
+#[inline(never)]
+fn parse_tree(
+    r: &mut Reader,
+    cuts: &[Vec<f32>],
+    value_min: f32,
+    value_max: f32,
+) -> Option<Vec<Node>> {
+    let mut tree: Vec<Node> = Vec::new();
+    // Internal nodes still waiting for their right child.
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        let i = tree.len();
+        if i >= usize::from(u16::MAX) {
+            return None;
+        }
+        if i > 0 && tree[i - 1].feature.is_none() {
+            // After a leaf: this node is the right child of the innermost open node.
+            let parent = open.pop()?;
+            tree[parent].right = i as u16;
+        }
+        let tag = r.u8()?;
+        let (feature, missing_left, threshold, value) = if tag & LEAF != 0 {
+            let q = u32::from(tag & !LEAF) << 8 | u32::from(r.u8()?);
+            (None, false, 0.0, dequant(q, value_min, value_max, LEAVES))
+        } else {
+            let f = tag & !MISSING_LEFT;
+            let k = usize::from(r.u8()?);
+            let t = *cuts.get(usize::from(f))?.get(k)?;
+            let q = u32::from(r.u8()?);
+            let v = dequant(q, value_min, value_max, INNER);
+            (Some(f), tag & MISSING_LEFT != 0, t, v)
+        };
+        tree.push(Node {
+            feature,
+            missing_left,
+            threshold,
+            left: if feature.is_some() { (i + 1) as u16 } else { 0 },
+            right: 0,
+            value,
+        });
+        if feature.is_some() {
+            open.push(i);
+        } else if open.is_empty() {
+            break;
+        }
+    }
+    Some(tree)
 }
 
 /// Quantization levels of leaf and internal node values.
@@ -425,34 +438,39 @@ impl<'a> Reader<'a> {
 /// Contribution slots: the features, then unused slots (indexing by a masked byte needs no
 /// bounds check).
 pub const SLOTS: usize = 32;
-/// The feature slot of a leaf (its threshold is NaN: it never goes left).
+/// The rank slot of a leaf: always [`NEVER`], so a leaf never goes left.
 const LEAF_SLOT: u32 = idx::COUNT as u32;
+/// The accumulator slot of the leaf values (the forest's output), after the features.
+const TOTAL: u32 = SLOTS as u32 - 1;
+/// A rank above every cut index: goes right at every node.
+const NEVER: u8 = u8::MAX;
 /// Trees walked in lockstep.
 const LANES: usize = 64;
+/// Bits of a compiled node: 0..6 the rank slot, 6..14 the cut index, from 14 on the index of
+/// the right child (a leaf: its own), so at most 2^18 nodes.
+const RIGHT_SHIFT: u32 = 14;
 
-/// One node of a [`Compiled`] model (8 bytes): what the walk needs, nothing else.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct FlatNode {
-    threshold: f32,
-    /// Bits 0..24: the right child (absolute index); 24..30: the slot of the walk's input:
-    /// the feature, plus 32 when a missing value goes left (see `raw_with_contributions`).
-    meta: u32,
-}
-
-/// The trees flattened into one contiguous array for fast scoring. A leaf is its own right
-/// child with a NaN threshold, so every tree can be walked the same fixed number of steps,
-/// all trees in lockstep, without a data-dependent branch. Each leaf carries its path's
-/// Saabas contributions, summed per feature ahead of time, so the walk itself only chases
-/// indices.
+/// The trees flattened into one contiguous array of 4-byte nodes for fast scoring.
+///
+/// Each feature's thresholds are kept as a sorted table; a node names its threshold by index
+/// `k`, and the walk compares the input's *rank* in that table (how many thresholds lie
+/// below it, computed once per account) with `k`: `x <= cuts[k]` exactly when
+/// `rank(x) <= k`, so every node is one byte comparison. A missing value has rank 255 (goes
+/// right) in the first half of the rank slots and 0 (goes left) in the second; a node's slot
+/// says which half its missing direction needs. A leaf is its own right child with rank
+/// slot 255, so every tree walks the same fixed number of steps, all in lockstep, without a
+/// data-dependent branch. Each leaf carries its path's Saabas contributions summed per
+/// feature ahead of time, and its value in the [`TOTAL`] slot, so the walk only chases
+/// offsets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compiled {
-    nodes: Vec<FlatNode>,
-    /// Per node: its value (leaves: the tree's output).
-    values: Vec<f32>,
-    /// Per node: where its leaf path's contributions start in `path` (leaves only; the
-    /// next node's entry is the end).
+    nodes: Vec<u32>,
+    /// Per feature: the thresholds its nodes use, increasing (in total order: -0 before 0).
+    cuts: Vec<Vec<f32>>,
+    /// Per node: where its leaf path's entries start in `path` (leaves only; the next
+    /// node's entry is the end).
     path_at: Vec<u32>,
-    /// `(feature, contribution)` of every leaf's path, features ascending.
+    /// `(slot, contribution)` of every leaf's path, features ascending, then `(TOTAL, value)`.
     path: Vec<(u32, f32)>,
     roots: Vec<u32>,
     steps: usize,
@@ -462,11 +480,26 @@ pub struct Compiled {
 
 impl Compiled {
     /// Flattens `m`; `None` when a tree is not in the pre-order layout `Model::parse` and
-    /// the learners produce (left child = next node, right child further on).
+    /// the learners produce (left child = next node, right child further on), or is too large
+    /// for the node format (over 2^18 nodes, a feature with 255 thresholds or more, a NaN
+    /// threshold): use [`Model::raw_with_contributions`] then.
     pub fn new(m: &Model) -> Option<Compiled> {
+        // Sorted by insertion (binary search), not by a sort: the wasm then carries no sort.
+        let mut cuts: Vec<Vec<f32>> = vec![Vec::new(); idx::COUNT];
+        for n in m.trees.iter().flatten() {
+            if let Some(f) = n.feature {
+                let table = cuts.get_mut(usize::from(f))?;
+                if n.threshold.is_nan() || table.len() >= usize::from(NEVER) {
+                    return None;
+                }
+                if let Err(at) = table.binary_search_by(|t| t.total_cmp(&n.threshold)) {
+                    table.insert(at, n.threshold);
+                }
+            }
+        }
         let mut c = Compiled {
             nodes: Vec::new(),
-            values: Vec::new(),
+            cuts,
             path_at: Vec::new(),
             path: Vec::new(),
             roots: Vec::with_capacity(m.trees.len()),
@@ -474,109 +507,127 @@ impl Compiled {
             forest: m.kind == Kind::Forest,
             base: f64::from(m.base),
         };
+        let total: usize = m.trees.iter().map(Vec::len).sum();
+        c.nodes.reserve_exact(total);
+        c.path_at.reserve_exact(total + 1);
+        c.path.reserve(total * 4);
+        let mut sums = [0.0f64; SLOTS];
         for tree in &m.trees {
-            let offset = c.nodes.len();
-            if tree.is_empty() || offset + tree.len() >= 1 << 24 {
-                return None;
-            }
-            c.roots.push(offset as u32);
-            let mut depth = vec![0usize; tree.len()];
-            let mut parent = vec![usize::MAX; tree.len()];
-            for (i, n) in tree.iter().enumerate() {
-                let flat = match n.feature {
-                    None => FlatNode {
-                        threshold: f32::NAN,
-                        meta: (offset + i) as u32 | LEAF_SLOT << 24,
-                    },
-                    Some(f) => {
-                        let (l, r) = (usize::from(n.left), usize::from(n.right));
-                        if usize::from(f) >= idx::COUNT || l != i + 1 || r <= l || r >= tree.len() {
-                            return None;
-                        }
-                        for child in [l, r] {
-                            depth[child] = depth[i] + 1;
-                            parent[child] = i;
-                        }
-                        FlatNode {
-                            threshold: n.threshold,
-                            meta: (offset + r) as u32
-                                | (u32::from(f) + if n.missing_left { 32 } else { 0 }) << 24,
-                        }
-                    }
-                };
-                c.nodes.push(flat);
-                c.values.push(n.value);
-                c.path_at.push(c.path.len() as u32);
-                if n.feature.is_none() {
-                    c.steps = c.steps.max(depth[i]);
-                    let mut sums = [0.0f64; SLOTS];
-                    let mut at = i;
-                    while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
-                        let f = tree[p].feature.map_or(0, usize::from);
-                        sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
-                        at = p;
-                    }
-                    for (f, v) in sums.iter().enumerate() {
-                        if *v != 0.0 {
-                            c.path.push((f as u32, *v as f32));
-                        }
-                    }
-                }
-            }
+            c.add_tree(tree, &mut sums)?;
         }
         c.path_at.push(c.path.len() as u32);
         Some(c)
+    }
+
+    /// Appends one tree (see [`Compiled::new`]). A function of its own, called once per tree,
+    /// for the reason given at `parse_tree`.
+    #[inline(never)]
+    fn add_tree(&mut self, tree: &[Node], sums: &mut [f64; SLOTS]) -> Option<()> {
+        let offset = self.nodes.len();
+        if tree.is_empty() || offset + tree.len() > 1 << (32 - RIGHT_SHIFT) {
+            return None;
+        }
+        self.roots.push(offset as u32);
+        let mut depth = vec![0usize; tree.len()];
+        let mut parent = vec![usize::MAX; tree.len()];
+        for (i, n) in tree.iter().enumerate() {
+            let word = match n.feature {
+                None => LEAF_SLOT | ((offset + i) as u32) << RIGHT_SHIFT,
+                Some(f) => {
+                    let (l, r) = (usize::from(n.left), usize::from(n.right));
+                    if usize::from(f) >= idx::COUNT || l != i + 1 || r <= l || r >= tree.len() {
+                        return None;
+                    }
+                    for child in [l, r] {
+                        depth[child] = depth[i] + 1;
+                        parent[child] = i;
+                    }
+                    let table = &self.cuts[usize::from(f)];
+                    let k = table.binary_search_by(|t| t.total_cmp(&n.threshold)).ok()?;
+                    let slot = u32::from(f) + if n.missing_left { SLOTS as u32 } else { 0 };
+                    slot | (k as u32) << 6 | ((offset + r) as u32) << RIGHT_SHIFT
+                }
+            };
+            self.nodes.push(word);
+            self.path_at.push(self.path.len() as u32);
+            if n.feature.is_none() {
+                self.steps = self.steps.max(depth[i]);
+                // The path's changes summed per feature, leaf to root; only the features
+                // on the path are touched (a bit mask), which keeps this cheap in the
+                // wasm's first, unoptimized run (it is most of a cold start's model load).
+                let mut touched = 0u32;
+                let mut at = i;
+                while let Some(&p) = parent.get(at).filter(|p| **p != usize::MAX) {
+                    let f = tree[p].feature.map_or(0, usize::from) & (SLOTS - 1);
+                    sums[f] += f64::from(tree[at].value) - f64::from(tree[p].value);
+                    touched |= 1 << f;
+                    at = p;
+                }
+                while touched != 0 {
+                    let f = touched.trailing_zeros() as usize;
+                    touched &= touched - 1;
+                    let v = std::mem::take(&mut sums[f]);
+                    if v != 0.0 {
+                        self.path.push((f as u32, v as f32));
+                    }
+                }
+                self.path.push((TOTAL, n.value));
+            }
+        }
+        Some(())
     }
 
     /// The raw output and each feature's share of it (Saabas), added into `c` (slots past
     /// the features stay zero). The output equals [`Model::raw_with_contributions`] exactly,
     /// the contributions up to rounding.
     pub fn raw_with_contributions(&self, f: &Features, c: &mut [f64; SLOTS]) -> f64 {
-        // The walk's input: each feature twice, a missing value as +inf (goes right) in the
-        // first half and as -inf (goes left) in the second, so a node needs one comparison.
-        let mut x = [f32::INFINITY; 2 * SLOTS];
-        for (i, v) in f.iter().enumerate() {
-            if v.is_nan() {
-                x[SLOTS + i] = f32::NEG_INFINITY;
+        // Each feature's rank among its thresholds, twice: a missing value as NEVER (goes
+        // right) in the first half and as 0 (goes left) in the second.
+        let mut rank = [NEVER; 2 * SLOTS];
+        for ((i, x), cuts) in f.iter().enumerate().zip(&self.cuts) {
+            if x.is_nan() {
+                rank[SLOTS + i] = 0;
             } else {
-                x[i] = *v;
-                x[SLOTS + i] = *v;
+                let r = cuts.partition_point(|t| t < x) as u8;
+                rank[i] = r;
+                rank[SLOTS + i] = r;
             }
         }
         let nodes = &self.nodes[..];
-        let mut total = self.base;
+        // The leaf values add up in the TOTAL slot, from the base, in tree order (as the
+        // reference walk adds them, so the output is the same to the bit).
+        let saved = c[TOTAL as usize];
+        c[TOTAL as usize] = self.base;
         let mut at = [0u32; LANES];
         for group in self.roots.chunks(LANES) {
             let at = &mut at[..group.len()];
             at.copy_from_slice(group);
             for _ in 0..self.steps {
                 for a in at.iter_mut() {
-                    let Some(n) = nodes.get(*a as usize) else {
+                    let Some(&n) = nodes.get(*a as usize) else {
                         continue;
                     };
-                    let v = x[((n.meta >> 24) & 0x3F) as usize];
-                    *a = if v <= n.threshold {
-                        *a + 1
-                    } else {
-                        n.meta & 0x00FF_FFFF
-                    };
+                    // Left: the next node; right: the stored index (a leaf: itself). This
+                    // shape compiles to a conditional move, not a branch on data.
+                    let left = rank[(n & 0x3F) as usize] <= (n >> 6) as u8;
+                    *a = if left { *a + 1 } else { n >> RIGHT_SHIFT };
                 }
             }
             for &a in at.iter() {
                 let a = a as usize;
-                total += self.values.get(a).map_or(0.0, |v| f64::from(*v));
                 let (Some(&from), Some(&to)) = (self.path_at.get(a), self.path_at.get(a + 1))
                 else {
                     continue;
                 };
-                for &(feature, v) in self.path.get(from as usize..to as usize).unwrap_or(&[]) {
-                    c[(feature & 0x1F) as usize] += f64::from(v);
+                for &(slot, v) in self.path.get(from as usize..to as usize).unwrap_or(&[]) {
+                    c[(slot & 0x1F) as usize] += f64::from(v);
                 }
             }
         }
+        let mut total = std::mem::replace(&mut c[TOTAL as usize], saved);
         if self.forest && !self.roots.is_empty() {
             let n = self.roots.len() as f64;
-            c.iter_mut().for_each(|v| *v /= n);
+            c[..idx::COUNT].iter_mut().for_each(|v| *v /= n);
             total = (total - self.base) / n + self.base;
         }
         total

@@ -75,7 +75,7 @@ fn round_rate(v: f64) -> f64 {
 /// Turns per-feature contributions (positive = towards bot) into the top reasons, merging
 /// features that tell the same reason.
 pub fn top_reasons(contributions: &[f64], f: &Features) -> Vec<Reason> {
-    let mut out: Vec<Reason> = Vec::new();
+    let mut out: Vec<Reason> = Vec::with_capacity(contributions.len().min(16));
     for (feature, &c) in contributions.iter().enumerate() {
         if c <= 0.0 || !c.is_finite() {
             continue;
@@ -92,32 +92,51 @@ pub fn top_reasons(contributions: &[f64], f: &Features) -> Vec<Reason> {
             }),
         }
     }
-    out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    // Strongest first, ties in feature order: an insertion sort (a stable sort of at most a
+    // few items, and no sort code in the wasm).
+    for i in 1..out.len() {
+        let mut j = i;
+        while j > 0
+            && out[j - 1]
+                .contribution
+                .total_cmp(&out[j].contribution)
+                .is_lt()
+        {
+            out.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     out.truncate(MAX_REASONS);
     out
 }
 
 /// The account facts the score used, for the hover card.
 pub fn facts(f: &Features) -> Vec<Fact> {
-    [
-        ("account_age", idx::AGE_DAYS),
-        ("followers", idx::FOLLOWERS),
-        ("following", idx::FRIENDS),
-        ("posts", idx::STATUSES),
-        ("likes", idx::FAVOURITES),
-        ("listed", idx::LISTED),
-        ("post_rate", idx::STATUS_RATE),
-    ]
-    .into_iter()
-    .filter(|(_, i)| !f[*i].is_nan())
-    .map(|(code, i)| {
-        let v = f64::from(f[i]);
-        let value = if i == idx::STATUS_RATE {
-            round_rate(v)
-        } else {
-            v.floor()
-        };
-        Fact { code, value }
-    })
-    .collect()
+    let mut out = Vec::with_capacity(FACTS.len());
+    out.extend(
+        FACTS
+            .into_iter()
+            .filter(|(_, i)| !f[*i].is_nan())
+            .map(|(code, i)| {
+                let v = f64::from(f[i]);
+                let value = if i == idx::STATUS_RATE {
+                    round_rate(v)
+                } else {
+                    v.floor()
+                };
+                Fact { code, value }
+            }),
+    );
+    out
 }
+
+/// The facts shown, in order, and their features.
+const FACTS: [(&str, usize); 7] = [
+    ("account_age", idx::AGE_DAYS),
+    ("followers", idx::FOLLOWERS),
+    ("following", idx::FRIENDS),
+    ("posts", idx::STATUSES),
+    ("likes", idx::FAVOURITES),
+    ("listed", idx::LISTED),
+    ("post_rate", idx::STATUS_RATE),
+];

@@ -3,10 +3,17 @@
 //! Input comes from the extension's background, which got it from a page: it is untrusted.
 //! A bad batch becomes an empty result, a bad account an "unknown" verdict; nothing panics
 //! out, and nothing is logged per account (the console of the user's browser stays quiet).
+//!
+//! Each call crosses once each way: the batch goes in as the text `JSON.stringify` makes
+//! of it, the results come back as one JSON text for `JSON.parse` (`crate::json` reads and
+//! writes them). The JS side still passes and receives plain objects.
 
-use crate::Account;
 use wasm_bindgen::prelude::*;
 
+/// Panic messages in the console, for debugging builds only (`--features panic-hook`): the
+/// release build has `panic = "abort"` and no panicking path on input, and the hook's
+/// formatting code would cost wasm size (docs/DECISIONS.md 22).
+#[cfg(feature = "panic-hook")]
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
@@ -15,61 +22,72 @@ fn start() {
 /// Scores a batch `{now_ms, accounts: [Account]}` and returns one verdict per account, in order.
 #[wasm_bindgen]
 pub fn score_batch(input: JsValue) -> JsValue {
-    let now_ms = js_sys::Reflect::get(&input, &JsValue::from_str("now_ms"))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .filter(|v| v.is_finite())
-        .unwrap_or_else(js_sys::Date::now);
-    let now = (now_ms / 1000.0) as i64;
-    let accounts = js_sys::Reflect::get(&input, &JsValue::from_str("accounts"))
-        .ok()
-        .filter(js_sys::Array::is_array)
-        .map(|val: JsValue| js_sys::Array::from(&val))
-        .unwrap_or_default();
-    let verdicts: Vec<crate::Verdict> = accounts
-        .iter()
-        .map(|value| {
-            let account: Account = serde_wasm_bindgen::from_value(value).unwrap_or_default();
-            crate::score(&account, now)
-        })
-        .collect();
-    to_js(&verdicts)
+    let text = stringify(&input).unwrap_or_else(|| {
+        // A value JSON cannot hold (a BigInt, a cycle) in one account: each on its own, a
+        // failing one as an empty account ("unknown"), as when accounts crossed one by one.
+        let field = |name: &str| js_sys::Reflect::get(&input, &JsValue::from_str(name)).ok();
+        let now = field("now_ms").and_then(|v| stringify(&v));
+        let items = field("accounts")
+            .map(|v| each_item(&v, "{}"))
+            .unwrap_or_default();
+        let now = now.as_deref().unwrap_or("null");
+        ["{\"now_ms\":", now, ",\"accounts\":", &items, "}"].concat()
+    });
+    parse(&crate::json::score_batch(&text, js_sys::Date::now()))
 }
 
 /// The model's version and sensitivity levels.
 #[wasm_bindgen]
 pub fn model_info() -> JsValue {
-    to_js(&crate::model_info())
+    parse(&crate::json::model_info(&crate::model_info()))
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+/// `JSON.stringify(value)`, or `None` when it throws or gives `undefined`.
+fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}
+
+/// `JSON.parse(text)`; `null` when it throws (it cannot: the core writes valid JSON).
+fn parse(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// A JS array as a JSON array text, each item stringified on its own (`fallback` when it
+/// cannot be); not an array: `[]`.
+fn each_item(list: &JsValue, fallback: &str) -> String {
+    let mut out = String::from("[");
+    if js_sys::Array::is_array(list) {
+        for (i, item) in js_sys::Array::from(list).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(stringify(&item).as_deref().unwrap_or(fallback));
+        }
+    }
+    out.push(']');
+    out
 }
 
 // --- Coordination (docs/COORDINATION.md) ---------------------------------------------------
 
 /// The posts of a batch: an array of posts, or `{posts: [...]}`. Anything else is no posts;
-/// a post that does not deserialize is skipped.
+/// an item that is not an object is skipped.
 fn posts_of(input: &JsValue) -> Vec<crate::coord::Post> {
-    let list = if js_sys::Array::is_array(input) {
-        input.clone()
-    } else {
-        js_sys::Reflect::get(input, &JsValue::from_str("posts")).unwrap_or(JsValue::UNDEFINED)
-    };
-    if !js_sys::Array::is_array(&list) {
-        return Vec::new();
-    }
-    js_sys::Array::from(&list)
-        .iter()
-        .filter_map(|value| serde_wasm_bindgen::from_value(value).ok())
-        .collect()
+    let text = stringify(input).unwrap_or_else(|| {
+        // One post JSON cannot hold: each on its own, a failing one skipped.
+        let list = if js_sys::Array::is_array(input) {
+            input.clone()
+        } else {
+            js_sys::Reflect::get(input, &JsValue::from_str("posts")).unwrap_or(JsValue::UNDEFINED)
+        };
+        each_item(&list, "null")
+    });
+    crate::json::posts(&text)
 }
 
-/// Coordination updates as JS values: one JSON string parsed by `JSON.parse` (the same
-/// objects `to_js` gives, see `coord::to_json`), instead of one string crossing per post id.
+/// Coordination updates as JS values: one JSON text through `JSON.parse`.
 fn coord_to_js(states: &[crate::coord::PostCoordination]) -> JsValue {
-    js_sys::JSON::parse(&crate::coord::to_json(states)).unwrap_or(JsValue::NULL)
+    parse(&crate::json::coordination(states))
 }
 
 /// One-shot clustering of a batch of posts; returns the coordinated posts only.

@@ -1,8 +1,11 @@
 //! JSON -> Account -> score: the input that crosses the wasm boundary in `score_batch`.
 //!
-//! The bytes are read as one JSON document. An array is a batch (each element deserialized
-//! on its own, a failure becoming the default account, as `src/wasm.rs` does); anything else
-//! is one account. Every verdict must hold its invariants (`common.rs`).
+//! The bytes go three ways. (1) As the batch text `src/wasm.rs` hands the core
+//! (`botlens::json::score_batch`, its own lenient reader): nothing panics and the answer is
+//! valid JSON with one verdict per account read. (2) Through serde_json as one account (the
+//! CLI's path). (3) As one JSON document through serde_json: an array is a batch (each
+//! element on its own, a failure becoming the default account); anything else is one
+//! account. Every verdict must hold its invariants (`common.rs`).
 #![no_main]
 
 use botlens::account::MAX_TEXT_CHARS;
@@ -53,6 +56,20 @@ fn check(a: &Account) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // The wasm boundary: the bytes as the batch text (and wrapped as its account list).
+    let text = String::from_utf8_lossy(data);
+    for batch in [
+        text.to_string(),
+        format!("{{\"now_ms\":1767225600000,\"accounts\":{text}}}"),
+    ] {
+        let out = botlens::json::score_batch(&batch, 1_767_225_600_000.0);
+        let verdicts: serde_json::Value = serde_json::from_str(&out).expect("valid JSON out");
+        for v in verdicts.as_array().expect("an array of verdicts") {
+            if let Some(s) = v["score"].as_f64() {
+                assert!((0.0..=1.0).contains(&s), "score {s}");
+            }
+        }
+    }
     // The streaming path (CLI, datasets): the lenient deserializer straight from bytes.
     if let Ok(a) = serde_json::from_slice::<Account>(data) {
         check(&a);

@@ -1,6 +1,9 @@
 //! JSON -> posts -> coordination clustering: the input of `Coordinator.add_posts` and
 //! `cluster_posts` at the wasm boundary.
 //!
+//! First the bytes go through the boundary's own reader and writer (`botlens::json`); then,
+//! when they are JSON, through serde_json as follows.
+//!
 //! The bytes are one JSON document: an array of posts or `{posts: [...]}` (anything else is
 //! no posts); each post is deserialized on its own and skipped when it fails, as
 //! `src/wasm.rs` does. The posts go into one clusterer in one batch and into another in
@@ -88,6 +91,14 @@ fn check_state(s: &PostCoordination, kept: &HashMap<String, String>, accounts: u
 }
 
 fuzz_target!(|data: &[u8]| {
+    // The wasm boundary's own reader and writer (`botlens::json`, what `src/wasm.rs` calls):
+    // no panic, and valid JSON out.
+    let text = String::from_utf8_lossy(data);
+    let read = botlens::json::posts(&text);
+    let mut boundary = Clusterer::default();
+    let out = botlens::json::coordination(&boundary.add(&read[..read.len().min(512)]));
+    serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON out");
+
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };

@@ -405,7 +405,7 @@ impl Prepared {
         let raw = self
             .features(test, &b)
             .iter()
-            .map(|f| compiled.as_ref().map_or(f64::NAN, |c| c.raw(f)))
+            .map(|f| compiled.as_ref().map_or_else(|| model.raw(f), |c| c.raw(f)))
             .collect();
         model.bigrams = Some(b);
         (model, raw)
