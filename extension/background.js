@@ -140,7 +140,7 @@ api.runtime.onConnect.addListener((port) => {
 // unloaded" (seen in tests/e2e/faults.firefox.test.mjs); a port message to a closed page is dropped.
 function answerModelInfo(port) {
   if (port.sender?.id !== api.runtime.id || !isOwnPage(port.sender)) { port.disconnect(); return; }
-  ensureCore().then(() => ({ model: plain(modelInfo()) }), (e) => ({ error: String(e?.message ?? e) })).then((reply) => {
+  ensureCore().then(() => ({ model: modelInfo() }), (e) => ({ error: String(e?.message ?? e) })).then((reply) => {
     try { port.postMessage(reply); } catch { /* the page left */ }
   });
 }

@@ -109,13 +109,20 @@ impl Coordinator {
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Coordinator {
+        // Compact updates: a batch's answer is proportional to the batch, not to the groups it
+        // grew; `extension/lib/coordination.js` copies a grown group's state to all its posts.
         Coordinator {
-            inner: crate::coord::Clusterer::default(),
+            inner: crate::coord::Clusterer::new(crate::coord::Config {
+                compact_updates: true,
+                ..crate::coord::Config::default()
+            }),
         }
     }
 
     /// Adds a batch of posts (array or `{posts}`); returns the posts whose coordination state
-    /// changed (new marks, grown clusters, and cleared marks with `cluster_id: null`).
+    /// changed other than by a group's growth (new marks, merged groups, cleared marks with
+    /// `cluster_id: null`), and for each grown group at least one entry with its new state, which
+    /// holds for every post of that group (docs/COORDINATION.md, "Compact updates").
     pub fn add_posts(&mut self, batch: JsValue) -> JsValue {
         coord_to_js(&self.inner.add(&posts_of(&batch)))
     }

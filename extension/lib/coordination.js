@@ -21,6 +21,7 @@ export function createCoordination({ api, onChange, alive }) {
   const sent = new Map(); // post id -> Post sent in this scope
   const queue = new Map(); // post id -> Post for the next message
   const state = new Map(); // post id -> PostCoordination (coordinated posts only)
+  const postsOf = new Map(); // group id -> ids of the posts in `state` with a reason of that group
   const handles = new Map(); // post id -> author handle as the page shows it
   const lastJump = new Map(); // group -> post id last moved to
   let scope = null;
@@ -50,6 +51,7 @@ export function createCoordination({ api, onChange, alive }) {
     lastJump.clear();
     const changed = state.size > 0;
     state.clear();
+    postsOf.clear();
     return changed;
   }
 
@@ -71,19 +73,66 @@ export function createCoordination({ api, onChange, alive }) {
     queue.set(postId, post);
   }
 
-  /** Applies the background's updates; returns the ids of the posts whose state changed. */
+  /**
+   * Applies the background's updates; returns the ids of the posts whose state changed.
+   * Compact updates (docs/COORDINATION.md): a post already sent is not sent again when its
+   * groups only grew; the batch carries each grown group's new state (size, members) in at least
+   * one entry, and that state holds for every post of the group, so it is copied to them here.
+   */
   function apply(updates) {
-    const changed = [];
-    if (!Array.isArray(updates)) return changed;
+    const changed = new Set();
+    if (!Array.isArray(updates)) return [];
+    const grown = new Map(); // group -> its reason as this batch states it
     for (const u of updates) {
       if (!u || typeof u.post_id !== 'string') continue;
       const on = typeof u.cluster_id === 'string' && Array.isArray(u.reasons) && u.reasons.length > 0
         && Number.isSafeInteger(u.cluster_size) && u.cluster_size > 0;
-      if (on) state.set(u.post_id, u);
-      else if (!state.delete(u.post_id)) continue;
-      changed.push(u.post_id);
+      const old = state.get(u.post_id);
+      if (old) index(u.post_id, old, false);
+      if (on) {
+        state.set(u.post_id, u);
+        index(u.post_id, u, true);
+        for (const r of u.reasons) if (r && typeof r.group === 'string') grown.set(r.group, r);
+      } else if (old) state.delete(u.post_id);
+      else continue;
+      changed.add(u.post_id);
     }
-    return changed;
+    for (const [group, r] of grown) {
+      for (const id of postsOf.get(group) ?? []) {
+        const c = state.get(id);
+        let touched = false;
+        for (const own of c.reasons) {
+          if (own && own.group === group && own !== r && (own.value !== r.value || own.members !== r.members)) {
+            own.value = r.value;
+            own.members = r.members;
+            touched = true;
+          }
+        }
+        if (c.cluster_id === group && Number.isSafeInteger(r.value) && r.value > 0 && Array.isArray(r.members)
+          && (c.cluster_size !== r.value || c.members !== r.members)) {
+          c.cluster_size = r.value;
+          c.members = r.members;
+          touched = true;
+        }
+        if (touched) changed.add(id);
+      }
+    }
+    return [...changed];
+  }
+
+  /** Keeps `postsOf` (group -> post ids) in step with `state`. */
+  function index(postId, c, add) {
+    for (const r of Array.isArray(c.reasons) ? c.reasons : []) {
+      if (!r || typeof r.group !== 'string') continue;
+      let ids = postsOf.get(r.group);
+      if (add) {
+        if (!ids) postsOf.set(r.group, (ids = new Set()));
+        ids.add(postId);
+      } else if (ids) {
+        ids.delete(postId);
+        if (ids.size === 0) postsOf.delete(r.group);
+      }
+    }
   }
 
   async function flush() {
@@ -162,6 +211,6 @@ export function createCoordination({ api, onChange, alive }) {
   return {
     addPosts, setScope, seen, flush, viewOf, nextMember,
     get: (postId) => state.get(postId) ?? null,
-    clear() { state.clear(); sent.clear(); queue.clear(); },
+    clear() { state.clear(); postsOf.clear(); sent.clear(); queue.clear(); },
   };
 }

@@ -82,3 +82,38 @@ test('errors leave posts unmarked and never throw', async () => {
   d.seen('1', 'a', 'x:1', () => 'same text', null);
   await assert.doesNotReject(settle(d));
 });
+
+test('compact updates: a grown group reaches every member from one entry', async () => {
+  // The wasm Coordinator sends a post again only when its groups changed other than by growing;
+  // a grown group's state travels in the new member's entry and holds for all its posts.
+  const sent = [];
+  const entry = (id, members) => ({ post_id: id, cluster_id: 't0', cluster_size: members.length, members,
+    reasons: [{ code: 'near_duplicate_text', value: members.length, group: 't0', members }] });
+  let reply = null;
+  const api = { runtime: { async sendMessage(msg) { sent.push(msg); return { updates: reply, session: 's1' }; } } };
+  const changes = [];
+  const c = createCoordination({ api, alive: () => true, onChange: (ids) => changes.push(ids) });
+  c.setScope('status:1');
+  reply = [entry('1', ['1', '2', '3']), entry('2', ['1', '2', '3']), entry('3', ['1', '2', '3'])];
+  c.addPosts([{ post_id: '1', account_key: 'x:1', text: 'a' }]);
+  c.seen('1', 'a', 'x:1', () => 'a', null);
+  await settle(c);
+  assert.equal(c.viewOf('1').size, 3);
+  // Only the new member is sent; the older three must learn size 4 from it.
+  reply = [entry('4', ['1', '2', '3', '4'])];
+  c.seen('4', 'd', 'x:4', () => 'a', null);
+  await settle(c);
+  for (const id of ['1', '2', '3', '4']) {
+    assert.equal(c.viewOf(id).size, 4, `post ${id} sees the grown group`);
+    assert.equal(c.get(id).reasons[0].value, 4);
+    assert.deepEqual(c.get(id).reasons[0].members, ['1', '2', '3', '4']);
+  }
+  assert.deepEqual([...changes.at(-1)].sort(), ['1', '2', '3', '4'], 'all members re-render');
+  // A post that left every group is cleared and no longer follows the group.
+  reply = [{ post_id: '3', cluster_id: null, cluster_size: 0, members: [], reasons: [] }, entry('5', ['1', '2', '4', '5'])];
+  c.seen('5', 'e', 'x:5', () => 'a', null);
+  await settle(c);
+  assert.equal(c.viewOf('3'), null);
+  assert.equal(c.viewOf('1').size, 4);
+  assert.deepEqual(c.get('2').members, ['1', '2', '4', '5']);
+});
