@@ -194,6 +194,10 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     options.on('pageerror', (e) => pageErrors.push(`options pageerror: ${e.stack ?? e}`));
     watchConsole('options page', options);
     await options.goto(`chrome-extension://${extId}/${optionsPath(manifest)}`);
+    // The levels carry the model's measured rates, which only the background's answer gives.
+    const rates = await until(() => options.$$eval('#levels label.level small', (els) => els.map((e) => e.textContent)),
+      (r) => r.length === 3 && r.every((x) => /\d/.test(x)), { timeout: T.ui, what: 'the model\'s rates beside each level' });
+    assert.equal(rates.length, 3);
     const flagged = pick(srv.thread, 'flagged');
     const clear = pick(srv.thread, 'clear');
     const navigations = [];
