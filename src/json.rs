@@ -3,7 +3,7 @@
 //!
 //! Why not serde and `serde-wasm-bindgen`: crossing into JS field by field was most of the
 //! cost of a batch in the browser, and their code (with float formatting and parsing) was a
-//! third of the wasm (docs/DECISIONS.md 22). The shapes are those serde gave: same field
+//! third of the wasm (docs/DECISIONS.md 25). The shapes are those serde gave: same field
 //! names and order, `None` as `null`. Numbers are written exactly (every finite `f64` reads
 //! back as the same `f64`; see [`push_f64`]) without `core::fmt`'s float code. Knows no
 //! browser: `wasm.rs` does the two JS calls around it.

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 /// Panic messages in the console, for debugging builds only (`--features panic-hook`): the
 /// release build has `panic = "abort"` and no panicking path on input, and the hook's
-/// formatting code would cost wasm size (docs/DECISIONS.md 22).
+/// formatting code would cost wasm size (docs/DECISIONS.md 25).
 #[cfg(feature = "panic-hook")]
 #[wasm_bindgen(start)]
 fn start() {

@@ -5,14 +5,18 @@
 // default screen_name), scorable(account) (false = shown as unknown without asking the core),
 // selfDeclares (an account's `automated: true` is its own statement: marked as such).
 //
-// Gather in the MutationObserver, work in a frame-timed batch (uBO's domWatcher): the observer
-// only queues added nodes. Work is incremental and time-sliced (docs/PERFORMANCE.md): post roots
-// are indexed by account key and by post id, so a score reply re-annotates only the posts of the
-// accounts in it, and a coordination change only the posts it lists; a full pass over the page
-// happens only for settings and scope changes. Planning (reading, classifying, building new
-// badges detached) runs in tasks of at most SLICE_MS; every planned write is applied in one
-// animation frame (commit), because each frame that changes a long thread costs it a relayout and
-// repaint of the whole thread. Annotation is idempotent and keyed by post, so React re-renders that
+// Gather in the MutationObserver, work in a scheduled batch (uBO's domWatcher): the observer
+// queues added nodes and gives each new post its badge as an empty, invisible placeholder of fixed
+// size, so that its layout is part of the frame in which the site inserted the post. Work is
+// incremental and time-sliced (docs/PERFORMANCE.md): post roots are indexed by account key and by
+// post id, so a score reply re-annotates only the posts of the accounts in it, and a coordination
+// change only the posts it lists; a full pass over the page happens only for settings and scope
+// changes. Planning (reading, classifying) runs in tasks of at most SLICE_MS; the writes it plans
+// that change no layout (a verdict only shows one of the badge's looks; attributes no style rule
+// reads) are applied in the same task; writes that change the page's layout (a badge to insert, a
+// coordination mark's size, dim or collapse) are applied in one animation frame (commit), because
+// each frame that lays out a long thread costs it a relayout and repaint of the whole thread.
+// Annotation is idempotent and keyed by post, so React re-renders that
 // replace nodes neither lose nor duplicate badges. Settings apply live from storage.onChanged
 // without re-scoring. When the extension context goes away (reload/update) it cleans up after
 // itself, and a new instance first removes what an old one left (Dark Reader's approach).
@@ -31,8 +35,8 @@ const COORD_COMMIT_MS = 5; // coordination attributes per frame (the same)
 const COORD_MS = 300; // coordination changes are applied at most this often (a growing group changes all its members)
 const SCORE_RETRIES = 2; // re-sends of a score request whose worker went away before answering
 const RETRY_MS = 150;
-const DEAD = Symbol('dead'); // the extension context is gone (reload, update, uninstall)
 const MARKS_MS = 1000; // coordination marks behind are redrawn in a frame that changes the page anyway, else after this
+const DEAD = Symbol('dead'); // the extension context is gone (reload, update, uninstall)
 const clock = () => (globalThis.performance ? performance.now() : Date.now());
 
 /** Runs `fn` soon in a task of its own (not throttled like nested timeouts). */
@@ -84,6 +88,7 @@ export function startAnnotator({ site, api, doc = document }) {
   let coordTimer = 0;
   let markTimer = 0;
   let marksAt = 0; // when coordination marks were last redrawn
+  let framed = false; // a planned write changes the page's layout (a badge to insert, an action): apply it in a frame
   let indexAdds = 0;
   const urgent = new Set(); // roots to (re-)annotate first: score replies, coordination, data
   const queue = new Set(); // roots to annotate: new posts, full passes
@@ -106,7 +111,7 @@ export function startAnnotator({ site, api, doc = document }) {
       if (!Array.isArray(ids)) { fullScan = true; schedule(); return; }
       for (const id of ids) enqueueSet(rootsByPost.get(id), coordDirty);
       if (coordDue === 0) coordDue = clock() + COORD_MS;
-      if (!coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, COORD_MS);
+      if (!coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; flushWrites(); }, COORD_MS);
     },
   });
 
@@ -114,10 +119,10 @@ export function startAnnotator({ site, api, doc = document }) {
   const enabled = () => settings !== null && settings.sites[site.id] !== false;
 
   // Two phases (docs/PERFORMANCE.md): `run` plans in ordinary tasks (reads the DOM, classifies,
-  // builds new badges detached) and never writes to the page; `commit` applies every planned write
-  // in one animation frame. Each frame that changes the page costs the page a style recalc, a
-  // layout and a repaint of the whole (long) thread, so the number of such frames is what matters:
-  // a score reply's posts land in one frame, and coordination changes ride along with it.
+  // builds missing badges detached); `commit` applies the planned writes: at once when they change
+  // no layout, else in one animation frame. Each frame that changes the
+  // page's layout costs a long thread a relayout and repaint of all of it, so the number of such
+  // frames is what matters.
   function schedule() {
     if (scheduled || dead) return;
     scheduled = true;
@@ -165,23 +170,32 @@ export function startAnnotator({ site, api, doc = document }) {
       if (out) break;
     }
     if (urgent.size > 0 || queue.size > 0) schedule(); // the rest in the next task
-    if (writes.size > 0 || (coordDirty.size > 0 && clock() >= coordDue)) scheduleCommit();
-    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, Math.max(16, coordDue - clock()));
+    // Writes that change no layout (a verdict into the badge put in with the post, attributes no
+    // style reads) are applied at once: they cost the page a repaint, and the badge is drawn in the
+    // very next frame. Others wait for an animation frame.
+    if (writes.size > 0 && !framed) commit(false);
+    else if (writes.size > 0 || (coordDirty.size > 0 && clock() >= coordDue)) scheduleCommit();
+    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; flushWrites(); }, Math.max(16, coordDue - clock()));
     if (indexAdds > 1000) sweepIndex();
     requestScores();
     coord.flush();
     sendStats();
   }
 
+  /** Applies the planned writes now when they change no layout, else in the next frame. */
+  function flushWrites() {
+    if (framed) scheduleCommit(); else commit(false);
+  }
+
   /**
-   * One frame's writes. Reads first, then writes, so no layout is forced: the coordination changes
-   * (when due, or when this frame changes the page anyway: one relayout, not two) write only
-   * attributes, which no style rule reads; then the geometry of the badges whose coordination mark
-   * is behind (ui/badge.js); then every planned post (attributes, badge, action) and the marks
-   * near the viewport.
+   * Applies the planned writes: the coordination changes (when due, or along with other writes)
+   * write only attributes, which no style rule reads; then, in a frame only, the geometry of the
+   * badges whose coordination mark is behind (reads before writes: ui/badge.js); then every planned
+   * post (attributes, badge, action) and the marks near the viewport. Called at once (`inFrame`
+   * false) for writes that change no layout, in an animation frame for the others.
    */
-  function commit() {
-    commitScheduled = false;
+  function commit(inFrame = true) {
+    if (inFrame) commitScheduled = false;
     if (dead) return;
     if (!enabled()) { writes.clear(); return; }
     const wall = Date.now();
@@ -197,12 +211,10 @@ export function startAnnotator({ site, api, doc = document }) {
       }
       if (coordDirty.size === 0) coordDue = 0;
     }
-    // The coordination marks near the viewport are redrawn in a frame that changes the page anyway
-    // (our planned writes), or once they have waited MARKS_MS: each frame that changes the page
-    // costs a relayout and repaint of the whole thread. (Not in the frames of the site's own
-    // changes: finding the marks near the viewport would lay out the site's change early, and our
-    // redraw would lay out again.)
-    const marksDue = marksBehind() > 0 && (writes.size > 0 || clock() - marksAt >= MARKS_MS);
+    // The coordination marks near the viewport (their text changes the page's layout) are redrawn
+    // in an animation frame that changes the page's layout anyway (a badge to insert), or once they
+    // have waited MARKS_MS; never outside a frame: finding them reads the page's geometry.
+    const marksDue = inFrame && marksBehind() > 0 && (writes.size > 0 && framed || clock() - marksAt >= MARKS_MS);
     const near = marksDue ? marksNear(doc.defaultView ?? globalThis) : [];
     if (marksDue) marksAt = clock();
     const deadline = clock() + COMMIT_MS;
@@ -215,8 +227,9 @@ export function startAnnotator({ site, api, doc = document }) {
     drawMarks(near);
     if (bars.size > 0) for (const [root, bar] of bars) if (!root.isConnected) { bar.remove(); bars.delete(root); }
     if (writes.size > 0 || (out && coordDirty.size > 0)) scheduleCommit(); // too much for one frame: the rest in the next
-    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; scheduleCommit(); }, Math.max(16, coordDue - clock()));
+    else if (coordDirty.size > 0 && !coordTimer) coordTimer = setTimeout(() => { coordTimer = 0; flushWrites(); }, Math.max(16, coordDue - clock()));
     if (marksBehind() > 0 && !markTimer) markTimer = setTimeout(() => { markTimer = 0; scheduleCommit(); }, Math.max(16, marksAt + MARKS_MS - clock()));
+    if (writes.size === 0) framed = false;
     if (urgent.size > 0 || queue.size > 0) schedule(); // refreshCoord may have re-queued a post
   }
 
@@ -322,10 +335,11 @@ export function startAnnotator({ site, api, doc = document }) {
       const prev = writes.get(root);
       badge = findBadge(root, info.anchor)
         ?? (prev?.badge && !prev.badge.isConnected && prev.info.anchor === info.anchor ? prev.badge : newBadge());
-      if (!badge.isConnected) updateBadge(badge, view);
+      if (!badge.isConnected) { updateBadge(badge, view); framed = true; }
     }
+    // An action (dim, collapse) changes the page's layout or paint outside the badge: in a frame.
+    if ((cls === 'flagged' && settings.action !== 'mark') || root.hasAttribute('data-botlens-action')) framed = true;
     writes.set(root, { info, cls, selfDeclared, score, view, badge });
-    scheduleCommit();
     if (info.postId) {
       const was = judged.get(info.postId);
       if (was === 'flagged') flaggedCount -= 1;
@@ -617,14 +631,37 @@ export function startAnnotator({ site, api, doc = document }) {
     flaggedCount = 0;
   }
 
+  // The observer's callback runs as a microtask right after the site inserted its posts, before
+  // that frame is rendered. New posts get their badge there, as an empty, invisible placeholder of
+  // fixed size (ui/badge.js): its layout is part of the site's own frame, and the verdict later
+  // changes only the inside of its contained box. Everything else waits for the batch (run).
   const observer = new MutationObserver((records) => {
+    const added = [];
     for (const r of records) {
       for (const n of r.addedNodes) {
-        if (n.nodeType === 1 && n.localName !== BADGE_TAG && n.localName !== COLLAPSE_TAG) pending.add(n);
+        if (n.nodeType === 1 && n.localName !== BADGE_TAG && n.localName !== COLLAPSE_TAG) { pending.add(n); added.push(n); }
       }
     }
+    if (added.length > 0) { try { placeholders(added); } catch { /* the batch does it */ } }
     if (pending.size > 0) schedule();
   });
+
+  function placeholders(nodes) {
+    if (!enabled() || dead) return;
+    const sel = site.postSelector;
+    for (const node of nodes) {
+      if (!node.isConnected) continue;
+      const up = node.closest(sel);
+      if (up) placeholder(up);
+      for (const r of node.querySelectorAll(sel)) placeholder(r);
+    }
+  }
+
+  function placeholder(root) {
+    const info = site.readPost(root);
+    if (!info?.anchor || findBadge(root, info.anchor)) return;
+    info.anchor.append(newBadge());
+  }
 
   let unsubscribe = () => {};
   function teardown() {

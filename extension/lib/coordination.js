@@ -14,6 +14,7 @@ const MAX_SEND = 500;
 const MAX_POSTS = 50000;
 const MAX_LISTED = 20;
 const RECOVERIES = 3; // at most this many full re-sends per scope (a background that keeps losing state)
+const RETRY_MS = 150; // a batch the worker dropped is sent again after this (once)
 
 // `onChange(postIds)` is called with the ids of the posts whose coordination changed (null: any).
 export function createCoordination({ api, onChange, alive }) {
@@ -29,6 +30,7 @@ export function createCoordination({ api, onChange, alive }) {
   let session = null;
   let busy = false;
   let recoveries = 0;
+  const retried = new WeakSet(); // posts of a batch already sent again once
 
   function addPosts(list) {
     if (!Array.isArray(list)) return;
@@ -156,7 +158,24 @@ export function createCoordination({ api, onChange, alive }) {
     }
     busy = false;
     if (myScope !== scope) { onChange(null); return; } // moved on meanwhile: the answer is stale (null: every post)
-    if (!reply || reply.error) { if (queue.size > 0) flush(); return; } // these posts stay unmarked
+    if (!reply || reply.error) {
+      // A service worker stopped while it held the batch answers nothing (or fails): the batch goes
+      // back in the queue once, ahead of newer posts (as annotator.js askScores re-sends scores), so
+      // its posts are not left out until a recovery. A second failure drops it (an {error} answer
+      // from a live worker would fail again the same way).
+      if (!retried.has(batch[0]) && alive()) {
+        for (const post of batch) retried.add(post);
+        const rest = [...queue];
+        queue.clear();
+        for (const post of batch) { sent.delete(post.post_id); queue.set(post.post_id, post); }
+        for (const [id, post] of rest) queue.set(id, post);
+        if (asked.reset) reset = true; // the detector was never made
+        setTimeout(() => flush(), RETRY_MS);
+        return;
+      }
+      if (queue.size > 0) flush();
+      return;
+    }
     if (typeof reply.session === 'string' && reply.session !== session) {
       const lost = !asked.reset && session !== null;
       session = reply.session;

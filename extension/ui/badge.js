@@ -9,6 +9,8 @@ import { BADGE_CSS } from './badge-style.js';
 export const BADGE_TAG = 'botlens-badge';
 const state = new WeakMap(); // badge element -> { view, parts, onDecision, closeTimer }
 const STOP_EVENTS = ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'touchstart'];
+const FLAGGED_TEXT = () => `\u25C6 ${t('mark_short_flagged')}`;
+const AUTOMATED_TEXT = () => `\u2699 ${t('mark_short_automated')}`;
 const LEVEL_TEXT = { flagged: 'level_flagged', clear: 'level_clear', unknown: 'level_unknown' };
 
 function el(doc, tag, props = {}, ...children) {
@@ -58,43 +60,88 @@ function adoptSheet(doc, root) {
 export function createBadge(doc, onDecision, onCoordination) {
   const host = doc.createElement(BADGE_TAG);
   const root = host.attachShadow({ mode: 'open' });
-  const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card' });
-  const glyph = el(doc, 'span', { class: 'glyph', 'aria-hidden': 'true' });
-  mark.append(glyph);
-  // The coordination mark: its own shape (a square with "≡" and the group size), colour and
-  // words, beside the bot mark and independent of it.
-  const coordMark = el(doc, 'span', { class: 'coord', 'aria-hidden': 'true', hidden: '' });
+  // Both looks of the mark are built up front and laid out once, stacked in one place, hidden
+  // (docs/PERFORMANCE.md): the badge is inserted with its post, in the site's own frame, and a
+  // verdict then only shows one of them (data-verdict on the mark: a change of visibility and
+  // border style, which costs the page a repaint but no layout). The looks: a circle (clear: solid,
+  // unknown: dotted) and a pill with a filled diamond and a word (bot-like; a gear and "automated"
+  // for an account that says it is automated, the only text written later: Mastodon only). Each
+  // look carries its own copy of the coordination mark (a square with "≡" and the group size, its
+  // own colour and words), so that mark sits right after the look shown.
+  const coordMarks = [];
+  const look = (cls, face) => {
+    const coord = el(doc, 'span', { class: 'coord', 'aria-hidden': 'true', hidden: '' });
+    coordMarks.push(coord);
+    return el(doc, 'span', { class: `look ${cls}`, 'aria-hidden': 'true' }, face, coord);
+  };
+  const glyph = el(doc, 'span', { class: 'glyph pill', text: FLAGGED_TEXT() });
+  const mark = el(doc, 'button', { type: 'button', class: 'mark', 'aria-expanded': 'false', 'aria-controls': 'card' },
+    look('circle', el(doc, 'span', { class: 'dot' })), look('flagged', glyph));
+  const coordMark = coordMarks[0];
   const card = el(doc, 'div', { class: 'card', id: 'card', role: 'dialog', hidden: '' });
   if (!adoptSheet(doc, root)) {
     const style = el(doc, 'style');
     style.textContent = BADGE_CSS;
     root.append(style);
   }
-  root.append(mark, coordMark, card);
+  root.append(mark, card);
   const s = {
-    view: null, parts: { mark, glyph, coordMark, card }, built: false, dirty: true, rendered: '',
+    view: null, parts: { mark, glyph, coordMark, coordMarks, card }, built: false, dirty: true, rendered: '',
     markSig: '', coordSig: null, coordDrawn: '', label: '', onDecision, onCoordination, closeTimer: 0,
   };
   state.set(host, s);
-
-  const open = () => { clearTimeout(s.closeTimer); openCard(host); };
-  const closeSoon = () => { clearTimeout(s.closeTimer); s.closeTimer = setTimeout(() => closeCard(host), 250); };
-  mark.addEventListener('mouseenter', open);
-  mark.addEventListener('focus', open);
-  card.addEventListener('mouseenter', open);
-  mark.addEventListener('mouseleave', closeSoon);
-  coordMark.addEventListener('mouseenter', open);
-  coordMark.addEventListener('mouseleave', closeSoon);
-  coordMark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
-  card.addEventListener('mouseleave', closeSoon);
-  mark.addEventListener('click', () => (card.hidden ? openCard(host) : closeCard(host)));
-  root.addEventListener('focusout', (e) => { if (!root.contains(e.relatedTarget)) closeSoon(); });
-  root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !card.hidden) { closeCard(host); mark.focus(); }
-  });
+  // One listener per event type on the shadow root (delegation; mouseover/mouseout stand in for
+  // mouseenter/mouseleave, which do not bubble), plus the stops on the host.
+  root.addEventListener('mouseover', onOver);
+  root.addEventListener('mouseout', onOut);
+  root.addEventListener('focusin', onFocusIn);
+  root.addEventListener('focusout', onFocusOut);
+  root.addEventListener('click', onClick);
+  root.addEventListener('keydown', onKey);
   // Our clicks and keys must not reach the post (X opens the post on a click, and has shortcuts).
-  for (const type of STOP_EVENTS) host.addEventListener(type, (e) => e.stopPropagation());
+  for (const type of STOP_EVENTS) host.addEventListener(type, stop);
   return host;
+}
+
+// Delegated handlers: `this` is the shadow root; the parts that open the card are the mark, the
+// coordination mark and the card itself.
+const stop = (e) => e.stopPropagation();
+const hostOf = (root) => root.host;
+const opener = (s, node) => Boolean(node) && (s.parts.card.contains(node) || s.parts.mark.contains(node));
+function onOver(e) {
+  const host = hostOf(this);
+  const s = state.get(host);
+  if (s && opener(s, e.target)) { clearTimeout(s.closeTimer); openCard(host); }
+}
+function onOut(e) {
+  const host = hostOf(this);
+  const s = state.get(host);
+  if (!s || !opener(s, e.target) || (e.relatedTarget && opener(s, e.relatedTarget))) return;
+  closeSoon(host, s);
+}
+function onFocusIn(e) {
+  const host = hostOf(this);
+  const s = state.get(host);
+  if (s && e.target === s.parts.mark) { clearTimeout(s.closeTimer); openCard(host); }
+}
+function onFocusOut(e) {
+  if (!this.contains(e.relatedTarget)) { const host = hostOf(this); const s = state.get(host); if (s) closeSoon(host, s); }
+}
+function onClick(e) {
+  const host = hostOf(this);
+  const s = state.get(host);
+  if (!s) return;
+  const t = e.target;
+  if (t && s.parts.mark.contains(t)) { if (s.parts.card.hidden) openCard(host); else closeCard(host); }
+}
+function onKey(e) {
+  const host = hostOf(this);
+  const s = state.get(host);
+  if (s && e.key === 'Escape' && !s.parts.card.hidden) { closeCard(host); s.parts.mark.focus(); }
+}
+function closeSoon(host, s) {
+  clearTimeout(s.closeTimer);
+  s.closeTimer = setTimeout(() => closeCard(host), 250);
 }
 
 /** Builds the card's content (once, on first open). */
@@ -209,10 +256,9 @@ export function updateBadge(host, view) {
       p.mark.dataset.verdict = view.verdict;
       if (view.selfDeclared) host.setAttribute('data-self-declared', 'true');
       else host.removeAttribute('data-self-declared');
-      // Shape + colour + text: a filled diamond and a word for bot-like; a gear and "automated" for
-      // an account that says it is automated; circles for the others.
-      const glyph = view.selfDeclared ? `\u2699 ${t('mark_short_automated')}`
-        : view.verdict === 'flagged' ? `\u25C6 ${t('mark_short_flagged')}` : '';
+      // Shape + colour + text (badge-style.js): a filled diamond and a word for bot-like; a gear
+      // and "automated" for an account that says it is automated; circles for the others.
+      const glyph = view.selfDeclared ? AUTOMATED_TEXT() : FLAGGED_TEXT();
       if (p.glyph.textContent !== glyph) p.glyph.textContent = glyph;
     }
     s.markSig = verdictSig;
@@ -248,8 +294,10 @@ function drawCoordMark(host) {
   const p = s.parts;
   const text = s.coordSig ? `\u2261${formatValue(Number(s.coordSig))}` : '';
   // Only what differs is written: each write to a shown badge costs the page a relayout.
-  if (p.coordMark.hidden !== !s.coordSig) p.coordMark.hidden = !s.coordSig;
-  if (p.coordMark.textContent !== text) p.coordMark.textContent = text;
+  for (const c of p.coordMarks) {
+    if (c.hidden !== !s.coordSig) c.hidden = !s.coordSig;
+    if (c.textContent !== text) c.textContent = text;
+  }
 }
 
 /** How many badges on the page have a coordination mark to redraw. */

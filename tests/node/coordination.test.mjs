@@ -117,3 +117,33 @@ test('compact updates: a grown group reaches every member from one entry', async
   assert.equal(c.viewOf('1').size, 4);
   assert.deepEqual(c.get('2').members, ['1', '2', '4', '5']);
 });
+
+test('a batch the stopped worker dropped is sent again once, not lost', async () => {
+  const bg = fakeBackground();
+  const real = bg.api.runtime.sendMessage;
+  let drops = 1;
+  bg.api.runtime.sendMessage = async (msg) => {
+    if (drops > 0) { drops -= 1; bg.sent.push(msg); return undefined; } // worker stopped holding it
+    return real(msg);
+  };
+  let changed = [];
+  const c = createCoordination({ api: bg.api, alive: () => true, onChange: (ids) => { changed = changed.concat(ids ?? []); } });
+  c.setScope('status:1');
+  for (const id of ['1', '2', '3']) c.seen(id, `u${id}`, `x:${id}`, () => 'same', null);
+  await c.flush();
+  assert.equal(bg.sent.length, 1);
+  c.seen('4', 'u4', 'x:4', () => 'other', null); // a newer post queued meanwhile
+  await new Promise((r) => setTimeout(r, 200)); // RETRY_MS
+  await settle(c);
+  assert.equal(bg.sent.length, 2, 'the dropped batch went again (with the newer post)');
+  assert.deepEqual(bg.sent[1].posts.map((p) => p.post_id), ['1', '2', '3', '4'], 'dropped posts first');
+  assert.equal(bg.sent[1].reset, true, 'the first batch never made the detector: still a reset');
+  assert.equal(c.viewOf('1')?.size, 3, 'the group is marked');
+  // A second failure of the same posts is not retried forever.
+  bg.api.runtime.sendMessage = async (msg) => { bg.sent.push(msg); return { error: 'boom' }; };
+  c.seen('5', 'u5', 'x:5', () => 'same', null);
+  await c.flush();
+  await new Promise((r) => setTimeout(r, 200));
+  await settle(c);
+  assert.equal(bg.sent.length, 4, 'post 5 sent, failed, sent once more, then left');
+});
