@@ -217,7 +217,9 @@ export function createCoordination({ api, onChange, alive }) {
     const c = state.get(postId);
     const r = c?.reasons.find((x) => x.code === code) ?? c?.reasons[0];
     if (!r || !Array.isArray(r.members)) return null;
-    const members = r.members.filter((id) => present.has(id));
+    // Page order, not the order the detector learned them in (that follows message timing).
+    const inGroup = new Set(r.members);
+    const members = [...present.keys()].filter((id) => inGroup.has(id));
     if (members.length === 0) return null;
     const from = members.includes(lastJump.get(r.group)) ? lastJump.get(r.group) : postId;
     let i = members.indexOf(from);

@@ -51,6 +51,12 @@ test('batches, applies updates, lists the other accounts, resets per thread', as
   assert.equal(c.nextMember('1', 'near_duplicate_text', present).next, '2');
   assert.equal(c.nextMember('2', 'near_duplicate_text', present).next, '3');
   assert.equal(c.nextMember('3', 'near_duplicate_text', present).next, '1');
+  // Page order wins over the order the detector learned the posts in (message timing).
+  const reversed = new Map([['3', 0], ['2', 0], ['1', 0]]);
+  const step = c.nextMember('2', 'near_duplicate_text', reversed); // last moved to: '1', the page's last
+  assert.deepEqual(step.members, ['3', '2', '1']);
+  assert.equal(step.next, '3', 'after the page\'s last member comes its first');
+  assert.equal(c.nextMember('2', 'near_duplicate_text', reversed).next, '2');
   // Another thread: marks go, the next message resets.
   assert.equal(c.setScope('status:9'), true);
   assert.equal(c.viewOf('1'), null);
