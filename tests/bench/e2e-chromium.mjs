@@ -6,7 +6,8 @@
 // (--virtual: the fixture's virtualized thread, `&virtual=1`, as X renders it: only the cells near
 // the view are in the DOM, so posts leave it and come back as new nodes. `articles` is then the
 // number of distinct posts that were ever in the DOM, and a post counts as judged when its article
-// got a verdict while it was there (the probe's MutationObserver, per post id))
+// got a verdict while it was there (the probe's MutationObserver, per post id); after the end the
+// page jumps back to the top, whose cells are created anew and must be badged again)
 // (--ext DIR: another unpacked Chrome test build, e.g. an older commit's, for an A/B on the same machine)
 // (--trace PREFIX writes PREFIX.off.json and PREFIX.on.json, Chromium traces with invalidation
 // tracking, for tests/bench/trace-summary.mjs; a traced run's figures are not benchmarks)
@@ -157,6 +158,22 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
       await sleep(100);
     }
   }
+  // Virtualized: back to the top in one jump (both runs), so the first cells, removed long ago, are
+  // created anew and must be badged again; the wait is for every article now in the DOM.
+  let rebadged = null;
+  if (long.virtual) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => window.scrollY === 0 && document.querySelector('[data-e2e-cell]')?.style.transform === 'translateY(0px)');
+    if (withExt) {
+      const until = Date.now() + 30000;
+      while (Date.now() < until) {
+        const [judged, inDom] = await page.evaluate(() => [document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length, document.querySelectorAll('article[data-testid="tweet"]').length]);
+        rebadged = { judged, inDom };
+        if (judged >= inDom) break;
+        await sleep(100);
+      }
+    }
+  }
   await sleep(500); // let the last frame-timed batch and stats message finish, the same in both runs
   const wall = Date.now() - started;
   const hot = profile ? selfTimes((await cdp.send('Profiler.stop')).profile) : null;
@@ -175,7 +192,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
     }
   }
   log?.(`  ${withExt ? 'on ' : 'off'}: ${articles} articles in ${wall} ms wall, TaskDuration ${(metrics.TaskDuration * 1000).toFixed(0)} ms`);
-  return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot };
+  return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot, rebadged };
 }
 
 // Chromium trace of a page run (--trace FILE): the Performance panel's categories plus
@@ -324,7 +341,8 @@ export async function runE2E({ replies = 2000, batch = 100, virtual = false, col
       const ver = r.probe.verdictAt;
       const lat = Object.keys(ins).filter((id) => ver[id] !== undefined).map((id) => ver[id] - ins[id]);
       out.judged = lat.length;
-      out.unjudged = Object.keys(ins).filter((id) => ver[id] === undefined).slice(0, 20); // post ids, for a look
+      out.unjudged = Object.keys(ins).map((id, i) => [id, i]).filter(([id]) => ver[id] === undefined).slice(0, 20)
+        .map(([id, i]) => ({ id, order: i, inserted_ms: ins[id] })); // which posts, in order of first insertion
       out.dom_to_badge = { median: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: quantile(lat, 1) };
       if (r.msgs) {
         const byKey = postsByKey(thread);
@@ -360,6 +378,7 @@ function summarize(r) {
     longtask_total_ms: lt.reduce((n, t) => n + t.duration, 0),
     virtual: r.probe.virtual, // virtualized mode: renders, cells created and removed, most cells in the DOM at once
     articles_in_dom_at_end: r.probe.inDom,
+    rebadged_at_top: r.rebadged, // virtualized, extension on: articles re-created at the top / with a verdict
     scroll_height: r.probe.scrollHeight, // the same on and off when badges do not change the page's geometry
     page_errors: r.probe.errors,
     violations: r.probe.violations,
