@@ -128,7 +128,7 @@ function e2eRows(e, tag) {
   const extraMs = e.on.task_ms - e.off.task_ms;
   const budgetExtra = (B.extraMainMs2000 * REPLIES) / 2000;
   row(`${E}: posts judged (of ${fmt(n)} ${e.virtual ? 'posts; each counted once, when its article first got a verdict' : 'articles'})`, `${fmt(e.judged)} / ${fmt(e.on.articles)}`, 'all', e.judged === e.on.articles && e.on.articles === n);
-  if (e.virtual) row(`${E}: cells in the DOM at most; cells created (re-created as scrolled back) / removed, off run`, `${fmt(e.off.virtual?.maxInDom)}; ${fmt(e.off.virtual?.created)} / ${fmt(e.off.virtual?.removed)}`);
+  if (e.virtual) row(`${E}: cells in the DOM at most; cells created (with re-created ones) / removed, off run`, `${fmt(e.off.virtual?.maxInDom)}; ${fmt(e.off.virtual?.created)} / ${fmt(e.off.virtual?.removed)}`);
   row(`${E}: post in DOM -> badge, median / p95, ms`, `${fmt(e.dom_to_badge.median, 1)} / ${fmt(e.dom_to_badge.p95, 1)}`);
   row(`${E}: score reply arrives -> badge, median / p95, ms`, `${fmt(e.reply_to_badge?.median, 1)} / ${fmt(e.reply_to_badge?.p95, 1)}`, `p95 <= one frame (${fmt(B.frameMs, 1)})`, e.reply_to_badge ? e.reply_to_badge.p95 <= B.frameMs : false);
   row(`${E}: score round trip (content script -> background -> reply), median / max, ms`, `${fmt(e.score_round_trip?.median, 1)} / ${fmt(e.score_round_trip?.max, 1)}`);
