@@ -8,6 +8,7 @@
 // number of distinct posts that were ever in the DOM, and a post counts as judged when its article
 // got a verdict while it was there (the probe's MutationObserver, per post id); after the end the
 // page jumps back to the top, whose cells are created anew and must be badged again)
+// (--profile: CPU profiles of both runs, hottest functions in `hot` (on) and `hot_off`)
 // (--ext DIR: another unpacked Chrome test build, e.g. an older commit's, for an A/B on the same machine)
 // (--trace PREFIX writes PREFIX.off.json and PREFIX.on.json, Chromium traces with invalidation
 // tracking, for tests/bench/trace-summary.mjs; a traced run's figures are not benchmarks)
@@ -319,8 +320,9 @@ export async function runE2E({ replies = 2000, batch = 100, virtual = false, col
     {
       const b = await launch(srv, null);
       try {
-        const r = await runPage({ context: b.context, srv, long, withExt: false, log, trace: trace ? `${trace}.off.json` : null });
+        const r = await runPage({ context: b.context, srv, long, withExt: false, log, profile, trace: trace ? `${trace}.off.json` : null });
         out.off = summarize(r);
+        if (r.hot) out.hot_off = r.hot; // the same page without the extension, for a comparison
       } finally { await b.close(); }
     }
     // With it.
