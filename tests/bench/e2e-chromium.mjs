@@ -2,7 +2,13 @@
 // thread (`?replies=N&batch=M`) that loads page by page as the test scrolls, once in a browser
 // WITHOUT the extension and once WITH it (same launch args, same server, same scroll script), so
 // every page-side figure is judged against the same page without the extension in the same run.
-//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--profile] [--no-cold] [--trace PREFIX] [--ext DIR]
+//   node tests/bench/e2e-chromium.mjs [--replies 2000] [--batch 100] [--virtual] [--profile] [--no-cold] [--trace PREFIX] [--ext DIR]
+// (--virtual: the fixture's virtualized thread, `&virtual=1`, as X renders it: only the cells near
+// the view are in the DOM, so posts leave it and come back as new nodes. `articles` is then the
+// number of distinct posts that were ever in the DOM, and a post counts as judged when its article
+// got a verdict while it was there (the probe's MutationObserver, per post id); after the end the
+// page jumps back to the top, whose cells are created anew and must be badged again)
+// (--profile: CPU profiles of both runs, hottest functions in `hot` (on) and `hot_off`)
 // (--ext DIR: another unpacked Chrome test build, e.g. an older commit's, for an A/B on the same machine)
 // (--trace PREFIX writes PREFIX.off.json and PREFIX.on.json, Chromium traces with invalidation
 // tracking, for tests/bench/trace-summary.mjs; a traced run's figures are not benchmarks)
@@ -124,7 +130,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
   if (trace) await startTrace(cdp);
   if (profile) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 500 }); await cdp.send('Profiler.start'); }
   const started = Date.now();
-  await page.goto(srv.url(`${srv.threadPath}?replies=${long.replies}&batch=${long.batch}`), { waitUntil: 'domcontentloaded' });
+  await page.goto(srv.url(`${srv.threadPath}?replies=${long.replies}&batch=${long.batch}${long.virtual ? '&virtual=1' : ''}`), { waitUntil: 'domcontentloaded' });
   if (withExt) {
     const until = Date.now() + 10000;
     while (wrapped.length === 0 && Date.now() < until) await sleep(20);
@@ -141,14 +147,32 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
     await page.mouse.wheel(0, 1500);
     await sleep(40);
   }
-  const articles = await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"]').length);
+  // Virtualized: the distinct posts that were ever in the DOM; waiting is for the ones in it now.
+  const countArticles = () => page.evaluate((v) => (v ? Object.keys(window.__e2e.insertedAt).length : document.querySelectorAll('article[data-testid="tweet"]').length), !!long.virtual);
+  const articles = await countArticles();
   if (withExt) {
     const until = Date.now() + 60000;
     while (Date.now() < until) {
-      const judged = await page.evaluate(() => document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length);
-      if (judged >= articles) break;
+      const [judged, inDom] = await page.evaluate(() => [document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length, document.querySelectorAll('article[data-testid="tweet"]').length]);
+      if (judged >= inDom) break;
       if (Date.now() - lastLog > 10000) { lastLog = Date.now(); log?.(`    waiting for verdicts: ${judged}/${articles}`); }
       await sleep(100);
+    }
+  }
+  // Virtualized: back to the top in one jump (both runs), so the first cells, removed long ago, are
+  // created anew and must be badged again; the wait is for every article now in the DOM.
+  let rebadged = null;
+  if (long.virtual) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => window.scrollY === 0 && document.querySelector('[data-e2e-cell]')?.style.transform === 'translateY(0px)');
+    if (withExt) {
+      const until = Date.now() + 30000;
+      while (Date.now() < until) {
+        const [judged, inDom] = await page.evaluate(() => [document.querySelectorAll('article[data-testid="tweet"][data-botlens-verdict]').length, document.querySelectorAll('article[data-testid="tweet"]').length]);
+        rebadged = { judged, inDom };
+        if (judged >= inDom) break;
+        await sleep(100);
+      }
     }
   }
   await sleep(500); // let the last frame-timed batch and stats message finish, the same in both runs
@@ -159,7 +183,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const probe = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
+  const probe = await page.evaluate(() => ({ virtual: window.__e2e.virtual ?? null, inDom: document.querySelectorAll('article[data-testid="tweet"]').length, scrollHeight: document.documentElement.scrollHeight, insertedAt: window.__e2e.insertedAt, verdictAt: window.__bench.verdictAt, longtasks: window.__bench.longtasks, errors: window.__e2e.errors, violations: window.__e2e.violations.length }));
   let msgs = null;
   let wrapInfo = await Promise.all(wrapped);
   if (withExt) {
@@ -169,7 +193,7 @@ async function runPage({ context, srv, long, withExt, log, profile = false, trac
     }
   }
   log?.(`  ${withExt ? 'on ' : 'off'}: ${articles} articles in ${wall} ms wall, TaskDuration ${(metrics.TaskDuration * 1000).toFixed(0)} ms`);
-  return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot };
+  return { page, cdp, articles, wall, heap, metrics, probe, msgs, wrapInfo, hot, rebadged };
 }
 
 // Chromium trace of a page run (--trace FILE): the Performance panel's categories plus
@@ -286,18 +310,19 @@ async function swHeap(context, extId) {
   } finally { await s.detach(); }
 }
 
-export async function runE2E({ replies = 2000, batch = 100, cold = true, profile = false, trace = null, extDir = extensionDir('chrome'), log = console.error } = {}) {
+export async function runE2E({ replies = 2000, batch = 100, virtual = false, cold = true, profile = false, trace = null, extDir = extensionDir('chrome'), log = console.error } = {}) {
   const srv = await startServer();
-  const long = { replies, batch };
+  const long = virtual ? { replies, batch, virtual: true } : { replies, batch };
   const thread = srv.longThread(long);
-  const out = { replies, batch, posts: thread.posts };
+  const out = { replies, batch, virtual, posts: thread.posts };
   try {
     // Without the extension.
     {
       const b = await launch(srv, null);
       try {
-        const r = await runPage({ context: b.context, srv, long, withExt: false, log, trace: trace ? `${trace}.off.json` : null });
+        const r = await runPage({ context: b.context, srv, long, withExt: false, log, profile, trace: trace ? `${trace}.off.json` : null });
         out.off = summarize(r);
+        if (r.hot) out.hot_off = r.hot; // the same page without the extension, for a comparison
       } finally { await b.close(); }
     }
     // With it.
@@ -318,6 +343,8 @@ export async function runE2E({ replies = 2000, batch = 100, cold = true, profile
       const ver = r.probe.verdictAt;
       const lat = Object.keys(ins).filter((id) => ver[id] !== undefined).map((id) => ver[id] - ins[id]);
       out.judged = lat.length;
+      out.unjudged = Object.keys(ins).map((id, i) => [id, i]).filter(([id]) => ver[id] === undefined).slice(0, 20)
+        .map(([id, i]) => ({ id, order: i, inserted_ms: ins[id] })); // which posts, in order of first insertion
       out.dom_to_badge = { median: quantile(lat, 0.5), p95: quantile(lat, 0.95), max: quantile(lat, 1) };
       if (r.msgs) {
         const byKey = postsByKey(thread);
@@ -351,6 +378,9 @@ function summarize(r) {
     longtasks: lt.length,
     longtask_max_ms: lt.length ? Math.max(...lt.map((t) => t.duration)) : 0,
     longtask_total_ms: lt.reduce((n, t) => n + t.duration, 0),
+    virtual: r.probe.virtual, // virtualized mode: renders, cells created and removed, most cells in the DOM at once
+    articles_in_dom_at_end: r.probe.inDom,
+    rebadged_at_top: r.rebadged, // virtualized, extension on: articles re-created at the top / with a verdict
     scroll_height: r.probe.scrollHeight, // the same on and off when badges do not change the page's geometry
     page_errors: r.probe.errors,
     violations: r.probe.violations,
@@ -359,6 +389,6 @@ function summarize(r) {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
-  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), profile: process.argv.includes('--profile'), trace: arg('--trace', null), cold: !process.argv.includes('--no-cold'), ...(arg('--ext', null) ? { extDir: arg('--ext', null) } : {}) });
+  const r = await runE2E({ replies: Number(arg('--replies', 2000)), batch: Number(arg('--batch', 100)), virtual: process.argv.includes('--virtual'), profile: process.argv.includes('--profile'), trace: arg('--trace', null), cold: !process.argv.includes('--no-cold'), ...(arg('--ext', null) ? { extDir: arg('--ext', null) } : {}) });
   console.log(JSON.stringify(r, null, 2));
 }

@@ -3,6 +3,9 @@
 //   node tests/bench/run.mjs            # full: native bench, wasm under Node, sizes, e2e on 2,000 replies
 //   node tests/bench/run.mjs --ci       # short form for CI (400 replies, no cargo bench, < 60 s):
 //                                       # fails only when a budget is broken by a wide margin
+// Full mode measures the page twice: the classic long thread (every post stays in the DOM) and the
+// virtualized one (`&virtual=1`: only the cells near the view, as x.com renders its timeline),
+// as separate rows; `--no-virtual` skips the second, `--ci --virtual` adds it to the short form.
 // Options: --replies N, --batch M, --skip-native, --skip-e2e, --profile (CPU profile of the
 // extension-on page: the hottest functions go to the JSON), --out FILE (default target/bench-results.json).
 // Needs `./build.sh` output (target/wasm-out, dist/). Exit code: full mode 0 (figures are
@@ -21,6 +24,7 @@ const opt = (k, d) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] :
 const CI = flag('--ci');
 const REPLIES = Number(opt('--replies', CI ? 400 : 2000));
 const BATCH = Number(opt('--batch', 100));
+const VIRTUAL = CI ? flag('--virtual') : !flag('--no-virtual');
 const OUT = opt('--out', join(REPO, 'target/bench-results.json'));
 const log = (...a) => console.error(...a);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -117,45 +121,57 @@ if (!CI && !flag('--skip-native')) {
 }
 
 // ---- end to end in headless Chromium ----
-if (!flag('--skip-e2e')) {
-  log(`e2e: headless Chromium, ${REPLIES} replies in pages of ${BATCH} (load ${load()})`);
-  const e = await runE2E({ replies: REPLIES, batch: BATCH, extDir: snapExt, profile: flag('--profile'), log });
-  results.e2e = e;
+// `tag` labels the rows ('' for the classic thread, the table's rows since 22:30).
+function e2eRows(e, tag) {
+  const E = `e2e${tag}`;
   const n = e.posts;
   const extraMs = e.on.task_ms - e.off.task_ms;
   const budgetExtra = (B.extraMainMs2000 * REPLIES) / 2000;
-  row(`e2e: posts judged (of ${fmt(n)} articles)`, `${fmt(e.judged)} / ${fmt(e.on.articles)}`, 'all', e.judged === e.on.articles && e.on.articles === n);
-  row('e2e: post in DOM -> badge, median / p95, ms', `${fmt(e.dom_to_badge.median, 1)} / ${fmt(e.dom_to_badge.p95, 1)}`);
-  row('e2e: score reply arrives -> badge, median / p95, ms', `${fmt(e.reply_to_badge?.median, 1)} / ${fmt(e.reply_to_badge?.p95, 1)}`, `p95 <= one frame (${fmt(B.frameMs, 1)})`, e.reply_to_badge ? e.reply_to_badge.p95 <= B.frameMs : false);
-  row('e2e: score round trip (content script -> background -> reply), median / max, ms', `${fmt(e.score_round_trip?.median, 1)} / ${fmt(e.score_round_trip?.max, 1)}`);
-  row('e2e: main-thread task time, extension off -> on, ms', `${fmt(e.off.task_ms)} -> ${fmt(e.on.task_ms)}`);
-  row(`e2e: extra main-thread time for ${fmt(REPLIES)} replies (on - off), ms`, fmt(extraMs), `< ${fmt(budgetExtra)}`, extraMs < budgetExtra);
-  row('e2e: script time (ScriptDuration), off -> on, ms', `${fmt(e.off.script_ms)} -> ${fmt(e.on.script_ms)}`);
-  row('e2e: long tasks > 50 ms, off -> on (count; longest ms)', `${e.off.longtasks}; ${fmt(e.off.longtask_max_ms)} -> ${e.on.longtasks}; ${fmt(e.on.longtask_max_ms)}`,
+  row(`${E}: posts judged (of ${fmt(n)} ${e.virtual ? 'posts; each counted once, when its article first got a verdict' : 'articles'})`, `${fmt(e.judged)} / ${fmt(e.on.articles)}`, 'all', e.judged === e.on.articles && e.on.articles === n);
+  if (e.virtual) row(`${E}: cells in the DOM at most; cells created (with re-created ones) / removed, off run`, `${fmt(e.off.virtual?.maxInDom)}; ${fmt(e.off.virtual?.created)} / ${fmt(e.off.virtual?.removed)}`);
+  row(`${E}: post in DOM -> badge, median / p95, ms`, `${fmt(e.dom_to_badge.median, 1)} / ${fmt(e.dom_to_badge.p95, 1)}`);
+  row(`${E}: score reply arrives -> badge, median / p95, ms`, `${fmt(e.reply_to_badge?.median, 1)} / ${fmt(e.reply_to_badge?.p95, 1)}`, `p95 <= one frame (${fmt(B.frameMs, 1)})`, e.reply_to_badge ? e.reply_to_badge.p95 <= B.frameMs : false);
+  row(`${E}: score round trip (content script -> background -> reply), median / max, ms`, `${fmt(e.score_round_trip?.median, 1)} / ${fmt(e.score_round_trip?.max, 1)}`);
+  row(`${E}: main-thread task time, extension off -> on, ms`, `${fmt(e.off.task_ms)} -> ${fmt(e.on.task_ms)}`);
+  row(`${E}: extra main-thread time for ${fmt(REPLIES)} replies (on - off), ms`, fmt(extraMs), `< ${fmt(budgetExtra)}`, extraMs < budgetExtra);
+  row(`${E}: script time (ScriptDuration), off -> on, ms`, `${fmt(e.off.script_ms)} -> ${fmt(e.on.script_ms)}`);
+  row(`${E}: long tasks > 50 ms, off -> on (count; longest ms)`, `${e.off.longtasks}; ${fmt(e.off.longtask_max_ms)} -> ${e.on.longtasks}; ${fmt(e.on.longtask_max_ms)}`,
     'none added by the extension', e.on.longtasks <= e.off.longtasks && e.on.longtask_max_ms <= Math.max(B.longTaskMs, e.off.longtask_max_ms));
-  row('e2e: page renderer JS heap after GC, off -> on (content scripts = difference), bytes', `${fmt(e.off.heap_after_gc)} -> ${fmt(e.on.heap_after_gc)} (+${fmt(e.on.heap_after_gc - e.off.heap_after_gc)})`);
-  row('e2e: background service worker JS heap after GC, bytes', fmt(e.sw_heap?.usedSize));
+  row(`${E}: page renderer JS heap after GC, off -> on (content scripts = difference), bytes`, `${fmt(e.off.heap_after_gc)} -> ${fmt(e.on.heap_after_gc)} (+${fmt(e.on.heap_after_gc - e.off.heap_after_gc)})`);
+  row(`${E}: background service worker JS heap after GC, bytes`, fmt(e.sw_heap?.usedSize));
   if (e.cold_sw) {
     const c = e.cold_sw.cold;
     const med = [...c].sort((a, b) => a - b)[Math.floor(c.length / 2)];
     results.cold_median = med;
-    row(`e2e: cold service worker -> first score (incl. wasm init), median / max of ${c.length}, ms`, `${fmt(med, 1)} / ${fmt(Math.max(...c), 1)}`, `< ${B.coldMs}`, med < B.coldMs);
+    row(`${E}: cold service worker -> first score (incl. wasm init), median / max of ${c.length}, ms`, `${fmt(med, 1)} / ${fmt(Math.max(...c), 1)}`, `< ${B.coldMs}`, med < B.coldMs);
     const wm = [...e.cold_sw.warm].sort((a, b) => a - b)[Math.floor(e.cold_sw.warm.length / 2)];
-    row('e2e: warm service worker score round trip (1 account), median, ms', fmt(wm, 1));
+    row(`${E}: warm service worker score round trip (1 account), median, ms`, fmt(wm, 1));
     ciCheck(`cold service worker first score ${fmt(med, 1)} ms > ${CI_LIMIT.coldMs} ms`, !(med <= CI_LIMIT.coldMs));
   }
   const sw = e.sw_messages ?? {};
   const msgs = Object.values(sw).reduce((a, b) => a + b, 0);
   const byType = Object.entries(sw).map(([t, c]) => `${c} ${String(t).replace(/^content->bg:/, '')}`).join(', ');
-  row('e2e: messages content -> background per 100 posts (all types)', `${fmt((msgs / n) * 100, 2)} (${byType})`);
-  if (e.cs_messages && e.cs_messages.score !== sw['content->bg:score']) log(`note: content-script wrapper saw ${e.cs_messages.score} score messages, the worker ${sw['content->bg:score']} (wrapper installed late?)`);
+  row(`${E}: messages content -> background per 100 posts (all types)`, `${fmt((msgs / n) * 100, 2)} (${byType})`);
+  if (e.cs_messages && e.cs_messages.score !== sw['content->bg:score']) log(`note${tag}: content-script wrapper saw ${e.cs_messages.score} score messages, the worker ${sw['content->bg:score']} (wrapper installed late?)`);
   // CI: ratios against the extension-off page of the same run.
-  ciCheck(`not every post judged (${e.judged}/${e.on.articles})`, e.judged !== e.on.articles);
-  ciCheck(`main-thread time on ${fmt(e.on.task_ms)} ms > ${CI_LIMIT.mainRatio} x off ${fmt(e.off.task_ms)} + ${CI_LIMIT.mainSlackMs} ms`, e.on.task_ms > CI_LIMIT.mainRatio * e.off.task_ms + CI_LIMIT.mainSlackMs);
+  ciCheck(`${E}: not every post judged (${e.judged}/${e.on.articles})`, e.judged !== e.on.articles);
+  ciCheck(`${E}: main-thread time on ${fmt(e.on.task_ms)} ms > ${CI_LIMIT.mainRatio} x off ${fmt(e.off.task_ms)} + ${CI_LIMIT.mainSlackMs} ms`, e.on.task_ms > CI_LIMIT.mainRatio * e.off.task_ms + CI_LIMIT.mainSlackMs);
   const longLimit = CI_LIMIT.longRatio * Math.max(e.off.longtask_max_ms, B.longTaskMs) + CI_LIMIT.longSlackMs;
-  ciCheck(`longest task on ${fmt(e.on.longtask_max_ms)} ms > ${fmt(longLimit)} ms`, e.on.longtask_max_ms > longLimit);
-  ciCheck(`post -> badge p95 ${fmt(e.dom_to_badge.p95)} ms > ${CI_LIMIT.badgeP95Ms} ms`, !(e.dom_to_badge.p95 <= CI_LIMIT.badgeP95Ms));
-  ciCheck(`page errors: ${e.on.page_errors.join('; ')}`, e.on.page_errors.length > 0);
+  ciCheck(`${E}: longest task on ${fmt(e.on.longtask_max_ms)} ms > ${fmt(longLimit)} ms`, e.on.longtask_max_ms > longLimit);
+  ciCheck(`${E}: post -> badge p95 ${fmt(e.dom_to_badge.p95)} ms > ${CI_LIMIT.badgeP95Ms} ms`, !(e.dom_to_badge.p95 <= CI_LIMIT.badgeP95Ms));
+  ciCheck(`${E}: page errors: ${e.on.page_errors.join('; ')}`, e.on.page_errors.length > 0);
+}
+if (!flag('--skip-e2e')) {
+  log(`e2e: headless Chromium, ${REPLIES} replies in pages of ${BATCH} (load ${load()})`);
+  const e = await runE2E({ replies: REPLIES, batch: BATCH, extDir: snapExt, profile: flag('--profile'), log });
+  results.e2e = e;
+  e2eRows(e, '');
+  if (VIRTUAL) {
+    log(`e2e (virtualized thread, as x.com): ${REPLIES} replies in pages of ${BATCH} (load ${load()})`);
+    const v = await runE2E({ replies: REPLIES, batch: BATCH, virtual: true, cold: false, extDir: snapExt, profile: flag('--profile'), log });
+    results.e2e_virtual = v;
+    e2eRows(v, ' (virtualized, as x.com)');
+  }
 }
 
 machine.load_end = load();

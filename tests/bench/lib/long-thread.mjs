@@ -8,14 +8,16 @@ import { buildThread } from '../../e2e/lib/x-thread.mjs';
 
 export const MAX_REPLIES = 4000;
 
-/** `{replies, batch}` from a URL's query or a TweetDetail `variables.botlensBench`, or null. */
+/** `{replies, batch}` from a URL's query or a TweetDetail `variables.botlensBench`, or null;
+ * `virtual: true` added only when asked (`virtual=1`): the app then renders a windowed list. */
 export function longParams(src) {
   const get = (k) => (src instanceof URLSearchParams ? src.get(k) : src?.[k]);
   const replies = Number(get('replies'));
   const batch = Number(get('batch') ?? 100) || 100;
   if (!Number.isInteger(replies) || replies < 1 || replies > MAX_REPLIES) return null;
   if (!Number.isInteger(batch) || batch < 1 || batch > 1000) return null;
-  return { replies, batch };
+  const v = get('virtual');
+  return v === '1' || v === true ? { replies, batch, virtual: true } : { replies, batch };
 }
 
 /** The synthetic fixture: the root and dom_only of the e2e fixture, `n` distinct reply accounts. */

@@ -14,6 +14,11 @@
 // loads as the page scrolls near its end, as on X; no automatic re-render; insertedAt[post id] =
 // performance.now() when its article entered the DOM; longDone once the last page is rendered;
 // a promise in window.__benchHold (set before this script runs) holds the first request.
+// Virtualized long thread (`&virtual=1` as well, opt-in): as X renders its timeline, only the
+// cells within 1.5 viewports above and below the view are in the DOM, absolutely positioned by
+// translateY inside a list as high as the sum of the cells' heights (measured once in the DOM,
+// 110 px until then); a cell that leaves that window is removed and, scrolled back, created
+// anew (new nodes, as React re-renders them). insertedAt keeps each post's FIRST insertion.
 (() => {
   'use strict';
 
@@ -35,6 +40,8 @@
   const state = JSON.parse(document.getElementById('initial-state').textContent);
   const long = state.long ?? null;
   if (long) { e2e.insertedAt = {}; e2e.longDone = false; }
+  const virt = long?.virtual ? { est: 110, heights: [], nodes: new Map(), ys: new Map() } : null;
+  if (virt) e2e.virtual = { renders: 0, created: 0, removed: 0, maxInDom: 0 };
   /** Posts in display order: {kind: 'tweet', id, name, screen_name, created_at, text} | {kind: 'tombstone', id, text}. */
   const cells = [];
   let cursor = null;
@@ -181,6 +188,11 @@
     more = el('div', { 'data-testid': 'cellInnerDiv', class: 'r-more', hidden: '' },
       el('button', { type: 'button', 'data-testid': 'e2e-show-more', text: 'Show more replies' }));
     more.addEventListener('click', loadMore);
+    if (virt) {
+      list.style.position = 'relative';
+      list.style.overflowAnchor = 'none';
+      document.documentElement.style.overflowAnchor = 'none';
+    }
     root.replaceChildren(el('main', { role: 'main' },
       el('div', { 'data-testid': 'primaryColumn', class: 'r-column' },
         controls, el('section', { role: 'region', 'aria-label': 'Conversation' }, list, more))));
@@ -197,7 +209,11 @@
 
   function append(items) {
     e2e.firstRenderAt ??= performance.now();
-    for (const t of items) {
+    if (virt) {
+      for (const t of items) { cells.push(t); virt.heights.push(virt.est); }
+      virtRender();
+    }
+    for (const t of virt ? [] : items) {
       cells.push(t);
       list.append(cell(t));
       if (long && t.kind === 'tweet') e2e.insertedAt[t.id] ??= performance.now();
@@ -216,6 +232,62 @@
     if (cursor && window.scrollY + window.innerHeight > doc.scrollHeight - 1500) loadMore();
   }
   if (long) window.addEventListener('scroll', nearEnd, { passive: true });
+
+  // Virtualized long mode: the window of cells around the view (see the header). Runs in the
+  // scroll event and after each page; one layout read per run (the list's top
+  // and the cells' heights, after the inserts), then only writes (transforms, the list's height).
+  function virtRender() {
+    const vh = window.innerHeight;
+    const listTop = list.getBoundingClientRect().top + window.scrollY;
+    const from = window.scrollY - listTop - 1.5 * vh;
+    const to = window.scrollY - listTop + 2.5 * vh;
+    const want = [];
+    let y = 0;
+    for (let i = 0; i < cells.length; i += 1) {
+      const h = virt.heights[i];
+      if (y + h > from && y < to) want.push(i);
+      y += h;
+    }
+    const keep = new Set(want);
+    for (const [i, node] of virt.nodes) {
+      if (keep.has(i)) continue;
+      node.remove();
+      virt.nodes.delete(i);
+      virt.ys.delete(i);
+      e2e.virtual.removed += 1;
+    }
+    // New cells go in list order (before the first kept cell of a higher index).
+    const present = [...virt.nodes.keys()].sort((a, b) => a - b);
+    for (const i of want) {
+      if (virt.nodes.has(i)) continue;
+      const t = cells[i];
+      const node = cell(t);
+      node.style.position = 'absolute';
+      node.style.left = '0';
+      node.style.right = '0';
+      node.style.top = '0';
+      node.style.transform = 'translateY(0px)';
+      const next = present.find((j) => j > i);
+      list.insertBefore(node, next === undefined ? null : virt.nodes.get(next));
+      virt.nodes.set(i, node);
+      e2e.virtual.created += 1;
+      if (t.kind === 'tweet') e2e.insertedAt[t.id] ??= performance.now();
+    }
+    for (const [i, node] of virt.nodes) virt.heights[i] = node.offsetHeight;
+    y = 0;
+    for (let i = 0; i < cells.length; i += 1) {
+      const node = virt.nodes.get(i);
+      if (node && virt.ys.get(i) !== y) { node.style.transform = `translateY(${y}px)`; virt.ys.set(i, y); }
+      y += virt.heights[i];
+    }
+    if (list.style.height !== `${y}px`) list.style.height = `${y}px`;
+    e2e.virtual.renders += 1;
+    e2e.virtual.maxInDom = Math.max(e2e.virtual.maxInDom, virt.nodes.size);
+  }
+  if (virt) {
+    window.addEventListener('scroll', virtRender, { passive: true });
+    window.addEventListener('resize', virtRender, { passive: true });
+  }
 
   /** Re-render like React: new nodes for old posts. 'replace' = whole cells, 'inner' = User-Name blocks. */
   function rerender(mode = 'replace', filter = () => true) {
