@@ -271,12 +271,23 @@ async function coldStart({ context, page, cdp, extId, log, samples = 5 }) {
     return { ms: performance.now() - t, ok: Array.isArray(r && r.verdicts) };
   })()`;
   const roundTrip = async () => (await cdp.send('Runtime.evaluate', { expression: ROUND_TRIP, contextId, awaitPromise: true, returnByValue: true })).result.value;
+  // Scoring inside the background: a batch of 500 distinct accounts (the message cap) on a warm
+  // worker, against the 1-account round trip just before it (the messaging floor).
+  const BATCH_TRIP = `(async () => {
+    const accounts = [];
+    for (let i = 0; i < 500; i += 1) accounts.push({ key: 'x:b' + i, platform: 'x', id: 'b' + i, screen_name: 'bench_' + i.toString(36) + 'x' + (i * 7919 % 1000), name: 'Bench ' + i, created_at: new Date(Date.UTC(2009 + (i % 15), i % 12, 1 + (i % 27))).toISOString(), followers_count: (i * 37) % 5000, friends_count: (i * 53) % 3000, statuses_count: (i * 101) % 90000, favourites_count: (i * 13) % 7000, description: i % 3 ? 'bio ' + i : '' });
+    const t = performance.now();
+    const r = await chrome.runtime.sendMessage({ type: 'content->bg:score', accounts });
+    return { ms: performance.now() - t, ok: Array.isArray(r && r.verdicts) && r.verdicts.length === 500 };
+  })()`;
+  const batchTrip = async () => (await cdp.send('Runtime.evaluate', { expression: BATCH_TRIP, contextId, awaitPromise: true, returnByValue: true })).result.value;
   const ext = await context.newPage();
   await ext.goto(`chrome-extension://${extId}/options/options.html`).catch(() => {});
   const extCdp = await context.newCDPSession(ext);
   await extCdp.send('ServiceWorker.enable');
   const cold = [];
   const warm = [];
+  const batch500 = [];
   let verified = 0;
   for (let i = 0; i < samples; i += 1) {
     const before = context.serviceWorkers().find((w) => w.url().includes(extId));
@@ -288,12 +299,15 @@ async function coldStart({ context, page, cdp, extId, log, samples = 5 }) {
     const after = context.serviceWorkers().find((x) => x.url().includes(extId));
     const alive = await after?.evaluate(() => self.__benchAlive === true).catch(() => null);
     if (alive === false) verified += 1;
+    await batchTrip(); // the first big batch after a restart still runs the wasm's baseline tier
+    const b = await batchTrip();
     if (c?.ok) cold.push(c.ms);
     if (w?.ok) warm.push(w.ms);
+    if (b?.ok && w?.ok) batch500.push(b.ms - w.ms);
   }
   await ext.close();
   log?.(`  cold SW first score: ${cold.map((x) => x.toFixed(0)).join(', ')} ms (warm ${warm.map((x) => x.toFixed(1)).join(', ')}); restarted ${verified}/${samples}`);
-  return { cold, warm, verified, samples };
+  return { cold, warm, batch500, verified, samples };
 }
 
 async function swHeap(context, extId) {
