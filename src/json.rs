@@ -146,7 +146,7 @@ pub fn model_info(m: &ModelInfo) -> String {
     out
 }
 
-/// Coordination updates as a JSON array: the shape of `coord::to_json` (serde's field names
+/// Coordination updates as a JSON array: the shape serde gives `PostCoordination` (serde's field names
 /// and order, `detail` left out when absent), with numbers written by [`push_f64`] (a test
 /// holds the two equal).
 pub fn coordination(states: &[PostCoordination]) -> String {

@@ -228,54 +228,6 @@ fn bad_posts_are_skipped_not_fatal() {
     assert_eq!(c.len(), 1);
 }
 
-/// The hand-written JSON of the wasm boundary equals serde's, numbers compared as numbers.
-#[test]
-fn to_json_matches_serde() {
-    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-        use serde_json::Value::*;
-        match (a, b) {
-            (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
-            (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
-            (Object(x), Object(y)) => {
-                x.len() == y.len()
-                    && x.iter()
-                        .zip(y)
-                        .all(|((kx, vx), (ky, vy))| kx == ky && same(vx, vy))
-            }
-            _ => a == b,
-        }
-    }
-    let mut posts = unrelated();
-    let copy = "Vote early: the polls close at 8 tonight, bring your neighbours along!";
-    for (i, id) in ["q\"1", "q\\2", "q\n3", "q\u{1}4", "q€5"]
-        .iter()
-        .enumerate()
-    {
-        let mut p = post(
-            id,
-            &format!("acc{i}"),
-            &format!("{copy} #a #b https://example.org/x"),
-        );
-        p.account_created_at = Some("2016-03-01T00:00:00Z".into());
-        posts.push(p);
-    }
-    let mut c = Clusterer::default();
-    let mut updates = c.add(&posts);
-    updates.push(PostCoordination {
-        post_id: "none".into(),
-        cluster_id: None,
-        cluster_size: 0,
-        members: Vec::new(),
-        reasons: Vec::new(),
-    });
-    assert!(updates.iter().any(|u| u.reasons.len() >= 3));
-    let ours: serde_json::Value =
-        serde_json::from_str(&botlens::coord::to_json(&updates)).expect("valid JSON");
-    let theirs = serde_json::to_value(&updates).expect("serializes");
-    assert!(same(&ours, &theirs), "{ours}\n{theirs}");
-    assert_eq!(botlens::coord::to_json(&[]), "[]");
-}
-
 /// What the content script does with compact updates (docs/COORDINATION.md): an entry is a
 /// post's whole state; each of its reasons is also its group's current state, for every post
 /// of that group.
