@@ -20,44 +20,12 @@ import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { startServer } from './server.mjs';
 import { fixtureProblems } from './lib/model-view.mjs';
 import { coordCard, coordLineRect, coordProblems, coordSnapshot, focusedPost } from './lib/coordination.mjs';
+import { CONSOLE_ERRORS, RECORD_REQUESTS } from './lib/firefox-chrome.mjs';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
 const T = { settle: 20000, ui: 6000 };
 const TAB = '\uE004';
 const ESCAPE = '\uE00C';
-
-// Chrome-context script: records every HTTP(S) request with the origin that caused it.
-const RECORD_REQUESTS = `
-  if (!window.__botlensE2eRequests) {
-    const log = window.__botlensE2eRequests = [];
-    const observer = { observe(subject) {
-      try {
-        const ch = subject.QueryInterface(Ci.nsIHttpChannel);
-        const p = ch.loadInfo?.triggeringPrincipal;
-        log.push({ url: ch.URI.spec, by: p?.isSystemPrincipal ? 'system' : (p?.originNoSuffix ?? p?.origin ?? '') });
-      } catch (e) { log.push({ url: String(subject), by: 'unknown' }); }
-    } };
-    Services.obs.addObserver(observer, 'http-on-modify-request');
-  }
-  return true;`;
-
-// Chrome-context script: console errors so far (script errors, CSP reports, console.error).
-const CONSOLE_ERRORS = `
-  const out = [];
-  for (const m of Services.console.getMessageArray() ?? []) {
-    if (!(m instanceof Ci.nsIScriptError)) continue;
-    const warning = m.flags & (Ci.nsIScriptError.warningFlag | Ci.nsIScriptError.infoFlag);
-    if (warning) continue;
-    out.push({ kind: 'script', category: m.category, message: m.errorMessage, source: m.sourceName, line: m.lineNumber });
-  }
-  try {
-    const storage = Cc['@mozilla.org/consoleAPI-storage;1'].getService(Ci.nsIConsoleAPIStorage);
-    for (const e of storage.getEvents()) {
-      if (e.level !== 'error' && e.level !== 'assert') continue;
-      out.push({ kind: 'console', message: (e.arguments ?? []).map(String).join(' '), source: e.filename, line: e.lineNumber });
-    }
-  } catch (e) { out.push({ kind: 'harness', message: 'consoleAPI storage unreadable: ' + e }); }
-  return out;`;
 
 describe('firefox: botlens on x.com', { timeout: 120000 }, () => {
   let srv; let driver; let wd; let manifest; let uuid; let xTab; let extDir;

@@ -1,5 +1,4 @@
-// Chrome-context (privileged) scripts for the Firefox e2e tests that need them beyond
-// firefox.test.mjs (which keeps its own copies): the request recorder, the console error reader,
+// Chrome-context (privileged) scripts shared by the Firefox e2e tests: the request recorder, the console error reader,
 // and opening an extension page in a tab (WebDriver may not navigate to moz-extension: URLs).
 
 /** Records every HTTP(S) request with the origin that caused it, into window.__botlensE2eRequests. */
