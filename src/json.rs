@@ -46,14 +46,9 @@ pub fn score_batch(text: &str, default_now_ms: f64) -> String {
     let now_ms = now_ms.filter(|v| v.is_finite()).unwrap_or(default_now_ms);
     let now = (now_ms / 1000.0) as i64;
     let mut out = String::with_capacity(accounts.len() * 320 + 2);
-    out.push('[');
-    for (i, a) in accounts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_verdict(&mut out, &crate::score(a, now));
-    }
-    out.push(']');
+    push_array(&mut out, &accounts, |out, a| {
+        push_verdict(out, &crate::score(a, now))
+    });
     out
 }
 
@@ -90,11 +85,8 @@ pub fn posts(text: &str) -> Vec<Post> {
 pub fn push_verdict(out: &mut String, v: &Verdict) {
     out.push_str("{\"score\":");
     push_opt_f64(out, v.score);
-    out.push_str(",\"reasons\":[");
-    for (i, r) in v.reasons.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    out.push_str(",\"reasons\":");
+    push_array(out, &v.reasons, |out, r| {
         out.push_str("{\"code\":");
         push_str(out, r.code);
         out.push_str(",\"value\":");
@@ -102,19 +94,16 @@ pub fn push_verdict(out: &mut String, v: &Verdict) {
         out.push_str(",\"contribution\":");
         push_f64(out, r.contribution);
         out.push('}');
-    }
-    out.push_str("],\"facts\":[");
-    for (i, f) in v.facts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    });
+    out.push_str(",\"facts\":");
+    push_array(out, &v.facts, |out, f| {
         out.push_str("{\"code\":");
         push_str(out, f.code);
         out.push_str(",\"value\":");
         push_f64(out, f.value);
         out.push('}');
-    }
-    out.push_str("],\"automated\":");
+    });
+    out.push_str(",\"automated\":");
     push_opt_bool(out, v.automated);
     out.push_str(",\"verified\":");
     push_opt_bool(out, v.verified);
@@ -127,22 +116,19 @@ pub fn model_info(m: &ModelInfo) -> String {
     push_str(&mut out, m.version);
     out.push_str(",\"default_level\":");
     push_str(&mut out, m.default_level);
-    out.push_str(",\"levels\":[");
-    for (i, l) in m.levels.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    out.push_str(",\"levels\":");
+    push_array(&mut out, &m.levels, |out, l| {
         out.push_str("{\"id\":");
-        push_str(&mut out, l.id);
+        push_str(out, l.id);
         out.push_str(",\"threshold\":");
-        push_f64(&mut out, l.threshold);
+        push_f64(out, l.threshold);
         out.push_str(",\"fpr\":");
-        push_opt_f64(&mut out, l.fpr);
+        push_opt_f64(out, l.fpr);
         out.push_str(",\"recall\":");
-        push_opt_f64(&mut out, l.recall);
+        push_opt_f64(out, l.recall);
         out.push('}');
-    }
-    out.push_str("]}");
+    });
+    out.push('}');
     out
 }
 
@@ -151,54 +137,47 @@ pub fn model_info(m: &ModelInfo) -> String {
 /// holds the two equal).
 pub fn coordination(states: &[PostCoordination]) -> String {
     let mut out = String::with_capacity(states.len() * 256 + 2);
-    out.push('[');
-    for (i, s) in states.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    push_array(&mut out, states, |out, s| {
         out.push_str("{\"post_id\":");
-        push_str(&mut out, &s.post_id);
+        push_str(out, &s.post_id);
         out.push_str(",\"cluster_id\":");
         match &s.cluster_id {
-            Some(c) => push_str(&mut out, c),
+            Some(c) => push_str(out, c),
             None => out.push_str("null"),
         }
         out.push_str(",\"cluster_size\":");
-        push_u64(&mut out, u64::from(s.cluster_size));
+        push_u64(out, u64::from(s.cluster_size));
         out.push_str(",\"members\":");
-        push_list(&mut out, &s.members);
-        out.push_str(",\"reasons\":[");
-        for (j, r) in s.reasons.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
+        push_array(out, &s.members, |out, id| push_str(out, id));
+        out.push_str(",\"reasons\":");
+        push_array(out, &s.reasons, |out, r| {
             out.push_str("{\"code\":");
-            push_str(&mut out, r.code);
+            push_str(out, r.code);
             out.push_str(",\"value\":");
-            push_f64(&mut out, r.value);
+            push_f64(out, r.value);
             out.push_str(",\"group\":");
-            push_str(&mut out, &r.group);
+            push_str(out, &r.group);
             out.push_str(",\"members\":");
-            push_list(&mut out, &r.members);
+            push_array(out, &r.members, |out, id| push_str(out, id));
             if let Some(d) = &r.detail {
                 out.push_str(",\"detail\":");
-                push_str(&mut out, d);
+                push_str(out, d);
             }
             out.push('}');
-        }
-        out.push_str("]}");
-    }
-    out.push(']');
+        });
+        out.push('}');
+    });
     out
 }
 
-fn push_list(out: &mut String, items: &[String]) {
+/// `items` as a JSON array, each written by `each`.
+fn push_array<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_str(out, item);
+        each(out, item);
     }
     out.push(']');
 }
