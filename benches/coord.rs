@@ -1,5 +1,5 @@
 //! Native clustering speed: `cargo bench --bench coord [-- --sample adversarial|realistic]
-//! [--profile one|batches [--compact]]`.
+//! [--profile one|batches [--changes]]`.
 //!
 //! Two samples of 2,000 posts, each the same as in the wasm bench (`tests/bench/wasm-node.mjs`,
 //! the same generators in f64 arithmetic):
@@ -18,7 +18,7 @@
 //! change that must not alter results can be checked. `--profile` runs only one of the two
 //! passes, 3 times, without checksums (for `valgrind --tool=callgrind`).
 
-use botlens::coord::{minhash, normalize, Clusterer, Config, Post, SHINGLING};
+use botlens::coord::{minhash, normalize, Clusterer, Post, SHINGLING};
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
@@ -198,21 +198,18 @@ fn bench(name: &str, posts: &[Post]) {
         }
         best_inc = best_inc.min(total);
         let snap_many = checksum(&c.snapshot());
-        // Compact updates (Config::compact_updates): the same batches.
-        let mut c = Clusterer::new(Config {
-            compact_updates: true,
-            ..Config::default()
-        });
+        // The group-table changes the wasm sends (Clusterer::add_changes): the same batches.
+        let mut c = Clusterer::default();
         let mut compact_updates = 0;
         for (k, batch) in posts.chunks(100).enumerate() {
             let wall = Instant::now();
-            compact_updates += c.add(batch).len();
+            compact_updates += c.add_changes(batch).posts.len();
             best_compact[k] = best_compact[k].min(wall.elapsed().as_secs_f64() * 1e3);
         }
         summary = format!(
             "{marked} posts marked, {stats:?}; snapshot checksum {snap_one:016x} (one batch), \
              {snap_many:016x} (20 batches); incremental: {updates} updates, checksum {:016x}; \
-             compact: {compact_updates} updates",
+             group-table changes: {compact_updates} posts listed",
             sum.finish()
         );
     }
@@ -242,7 +239,7 @@ fn bench(name: &str, posts: &[Post]) {
     );
     let compact: Vec<String> = best_compact.iter().map(|b| format!("{b:.2}")).collect();
     println!(
-        "the same with compact updates, ms: {} (total {:.1})",
+        "the same as group-table changes (add_changes), ms: {} (total {:.1})",
         compact.join(" "),
         best_compact.iter().sum::<f64>()
     );
@@ -267,18 +264,16 @@ fn main() {
         .filter(|(name, _)| only.as_deref().map_or(true, |o| o == *name));
     if let Some(mode) = arg("--profile") {
         for (_, posts) in samples {
-            let cfg = Config {
-                compact_updates: args.iter().any(|a| a == "--compact"),
-                ..Config::default()
-            };
+            let changes = args.iter().any(|a| a == "--changes");
             for _ in 0..3 {
-                let mut c = Clusterer::new(cfg.clone());
-                if mode == "batches" {
-                    for batch in posts.chunks(100) {
+                let mut c = Clusterer::default();
+                let step = if mode == "batches" { 100 } else { posts.len() };
+                for batch in posts.chunks(step) {
+                    if changes {
+                        std::hint::black_box(c.add_changes(batch));
+                    } else {
                         std::hint::black_box(c.add(batch));
                     }
-                } else {
-                    std::hint::black_box(c.add(&posts));
                 }
             }
         }

@@ -58,8 +58,8 @@ async function coordinate(msg, sender) {
     coords.set(key, entry);
   }
   const posts = msg.posts.filter((p) => p !== null && typeof p === 'object' && !Array.isArray(p));
-  const updates = entry.coord.add_posts(posts);
-  return { updates: Array.isArray(updates) ? updates : [], session: entry.session };
+  const changes = entry.coord.add_posts(posts); // {groups, posts}: docs/COORDINATION.md "Wire format"
+  return { changes: changes && typeof changes === 'object' ? changes : { groups: [], posts: [] }, session: entry.session };
 }
 
 // Per-tab counts: storage.session survives a service-worker restart (Chrome 102+, Firefox 115+);

@@ -8,7 +8,7 @@
 //! back as the same `f64`; see [`push_f64`]) without `core::fmt`'s float code. Knows no
 //! browser: `wasm.rs` does the two JS calls around it.
 
-use crate::coord::{Post, PostCoordination};
+use crate::coord::{Changes, CoordReason, Post, PostCoordination};
 use crate::loose::{read_post, Loose, Reader};
 use crate::verdict::{ModelInfo, Verdict};
 use crate::Account;
@@ -150,24 +150,46 @@ pub fn coordination(states: &[PostCoordination]) -> String {
         out.push_str(",\"members\":");
         push_array(out, &s.members, |out, id| push_str(out, id));
         out.push_str(",\"reasons\":");
-        push_array(out, &s.reasons, |out, r| {
-            out.push_str("{\"code\":");
-            push_str(out, r.code);
-            out.push_str(",\"value\":");
-            push_f64(out, r.value);
-            out.push_str(",\"group\":");
-            push_str(out, &r.group);
-            out.push_str(",\"members\":");
-            push_array(out, &r.members, |out, id| push_str(out, id));
-            if let Some(d) = &r.detail {
-                out.push_str(",\"detail\":");
-                push_str(out, d);
-            }
-            out.push('}');
-        });
+        push_array(out, &s.reasons, push_reason);
         out.push('}');
     });
     out
+}
+
+/// A batch's [`Changes`] (the wire format of `Coordinator.add_posts` and `cluster_posts`):
+/// `{"groups": [reason...], "posts": [{"post_id", "groups": [id...]}]}`, the shape serde gives.
+pub fn changes(c: &Changes) -> String {
+    let ids: usize = c.groups.iter().map(|g| g.members.len()).sum();
+    let mut out = String::with_capacity(c.posts.len() * 48 + ids * 24 + c.groups.len() * 96 + 32);
+    out.push_str("{\"groups\":");
+    push_array(&mut out, &c.groups, push_reason);
+    out.push_str(",\"posts\":");
+    push_array(&mut out, &c.posts, |out, p| {
+        out.push_str("{\"post_id\":");
+        push_str(out, &p.post_id);
+        out.push_str(",\"groups\":");
+        push_array(out, &p.groups, |out, id| push_str(out, id));
+        out.push('}');
+    });
+    out.push('}');
+    out
+}
+
+/// One reason (a group's state): `detail` left out when absent, as serde does.
+fn push_reason(out: &mut String, r: &CoordReason) {
+    out.push_str("{\"code\":");
+    push_str(out, r.code);
+    out.push_str(",\"value\":");
+    push_f64(out, r.value);
+    out.push_str(",\"group\":");
+    push_str(out, &r.group);
+    out.push_str(",\"members\":");
+    push_array(out, &r.members, |out, id| push_str(out, id));
+    if let Some(d) = &r.detail {
+        out.push_str(",\"detail\":");
+        push_str(out, d);
+    }
+    out.push('}');
 }
 
 /// `items` as a JSON array, each written by `each`.

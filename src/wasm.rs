@@ -85,17 +85,17 @@ fn posts_of(input: &JsValue) -> Vec<crate::coord::Post> {
     crate::json::posts(&text)
 }
 
-/// Coordination updates as JS values: one JSON text through `JSON.parse`.
-fn coord_to_js(states: &[crate::coord::PostCoordination]) -> JsValue {
-    parse(&crate::json::coordination(states))
+/// A batch's coordination changes as JS values (`{groups, posts}`, docs/COORDINATION.md
+/// "Wire format"): one JSON text through `JSON.parse`.
+fn changes_to_js(changes: &crate::coord::Changes) -> JsValue {
+    parse(&crate::json::changes(changes))
 }
 
-/// One-shot clustering of a batch of posts; returns the coordinated posts only.
+/// One-shot clustering of a batch of posts: `{groups, posts}` of the coordinated posts.
 #[wasm_bindgen]
 pub fn cluster_posts(input: JsValue) -> JsValue {
     let mut clusterer = crate::coord::Clusterer::default();
-    clusterer.add(&posts_of(&input));
-    coord_to_js(&clusterer.snapshot())
+    changes_to_js(&clusterer.add_changes(&posts_of(&input)))
 }
 
 /// The coordination detector of one page, kept by the background for the life of a tab.
@@ -109,27 +109,22 @@ impl Coordinator {
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Coordinator {
-        // Compact updates: a batch's answer is proportional to the batch, not to the groups it
-        // grew; `extension/lib/coordination.js` copies a grown group's state to all its posts.
         Coordinator {
-            inner: crate::coord::Clusterer::new(crate::coord::Config {
-                compact_updates: true,
-                ..crate::coord::Config::default()
-            }),
+            inner: crate::coord::Clusterer::default(),
         }
     }
 
-    /// Adds a batch of posts (array or `{posts}`); returns the posts whose coordination state
-    /// changed other than by a group's growth (new marks, merged groups, cleared marks with
-    /// `cluster_id: null`), and for each grown group at least one entry with its new state, which
-    /// holds for every post of that group (docs/COORDINATION.md, "Compact updates").
+    /// Adds a batch of posts (array or `{posts}`); returns `{groups, posts}`: the posts whose
+    /// groups changed (new marks, merged groups, cleared marks with no groups) with their group
+    /// ids, and the state of every group they name or that grew, once. A post whose groups only
+    /// grew is not listed again: `extension/lib/coordination.js` keeps one state per group.
     pub fn add_posts(&mut self, batch: JsValue) -> JsValue {
-        coord_to_js(&self.inner.add(&posts_of(&batch)))
+        changes_to_js(&self.inner.add_changes(&posts_of(&batch)))
     }
 
-    /// Every post that currently has a coordination reason.
+    /// Every post that currently has a coordination reason, as `{groups, posts}`.
     pub fn snapshot(&mut self) -> JsValue {
-        coord_to_js(&self.inner.snapshot())
+        changes_to_js(&self.inner.snapshot_changes())
     }
 
     /// Number of posts kept.

@@ -227,6 +227,22 @@ fn coordination_json_equals_serde() {
     let theirs = serde_json::to_value(&updates).expect("serializes");
     assert!(same(&ours, &theirs), "{ours}\n{theirs}");
     assert_eq!(json::coordination(&[]), "[]");
+
+    // The group-table form the wasm sends.
+    let mut c = Clusterer::default();
+    let mut changes = c.add_changes(&posts);
+    assert!(changes.groups.len() >= 3 && changes.posts.len() == posts.len());
+    changes.posts.push(botlens::coord::PostGroups {
+        post_id: "cleared".into(),
+        groups: Vec::new(),
+    });
+    let ours: Value = serde_json::from_str(&json::changes(&changes)).expect("valid JSON");
+    let theirs = serde_json::to_value(&changes).expect("serializes");
+    assert!(same(&ours, &theirs), "{ours}\n{theirs}");
+    assert_eq!(
+        json::changes(&Default::default()),
+        "{\"groups\":[],\"posts\":[]}"
+    );
 }
 
 #[test]

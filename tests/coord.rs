@@ -228,37 +228,58 @@ fn bad_posts_are_skipped_not_fatal() {
     assert_eq!(c.len(), 1);
 }
 
-/// What the content script does with compact updates (docs/COORDINATION.md): an entry is a
-/// post's whole state; each of its reasons is also its group's current state, for every post
-/// of that group.
-fn apply_compact(
-    state: &mut std::collections::BTreeMap<String, PostCoordination>,
-    updates: &[PostCoordination],
+/// What the content script does with the group-table changes (docs/COORDINATION.md, "Wire
+/// format"): one state per group, and per post its group ids; a post's view is rebuilt from
+/// them with the documented main-group rule.
+fn apply_changes(
+    groups: &mut std::collections::BTreeMap<String, botlens::coord::CoordReason>,
+    posts: &mut std::collections::BTreeMap<String, Vec<String>>,
+    changes: &botlens::coord::Changes,
 ) {
-    for u in updates {
-        if u.cluster_id.is_some() {
-            state.insert(u.post_id.clone(), u.clone());
-        } else {
-            state.remove(&u.post_id);
-        }
+    for g in &changes.groups {
+        groups.insert(g.group.clone(), g.clone());
     }
-    for r in updates.iter().flat_map(|u| u.reasons.iter()) {
-        for s in state.values_mut() {
-            if s.cluster_id.as_deref() == Some(r.group.as_str()) {
-                s.cluster_size = r.value as u32;
-                s.members = r.members.clone();
-            }
-            for mine in s.reasons.iter_mut().filter(|m| m.group == r.group) {
-                mine.value = r.value;
-                mine.members = r.members.clone();
-            }
+    for p in &changes.posts {
+        if p.groups.is_empty() {
+            posts.remove(&p.post_id);
+        } else {
+            posts.insert(p.post_id.clone(), p.groups.clone());
         }
     }
 }
 
+/// A post's state as the content script rebuilds it.
+fn view(
+    groups: &std::collections::BTreeMap<String, botlens::coord::CoordReason>,
+    posts: &std::collections::BTreeMap<String, Vec<String>>,
+) -> std::collections::BTreeMap<String, PostCoordination> {
+    posts
+        .iter()
+        .map(|(id, ids)| {
+            let reasons: Vec<_> = ids.iter().map(|g| groups[g].clone()).collect();
+            let main = reasons
+                .first()
+                .filter(|r| r.code == "near_duplicate_text")
+                .or_else(|| {
+                    reasons
+                        .iter()
+                        .max_by(|a, b| a.value.total_cmp(&b.value).then(b.group.cmp(&a.group)))
+                })
+                .cloned();
+            let state = PostCoordination {
+                post_id: id.clone(),
+                cluster_id: main.as_ref().map(|m| m.group.clone()),
+                cluster_size: main.as_ref().map_or(0, |m| m.value as u32),
+                members: main.map(|m| m.members).unwrap_or_default(),
+                reasons,
+            };
+            (id.clone(), state)
+        })
+        .collect()
+}
+
 #[test]
-fn compact_updates_send_each_batch_only_its_share() {
-    use botlens::coord::Config;
+fn changes_send_each_batch_only_its_share() {
     let mut posts = unrelated();
     for i in 0..40 {
         let mut p = post(
@@ -276,19 +297,33 @@ fn compact_updates_send_each_batch_only_its_share() {
         ));
     }
     let mut full = Clusterer::default();
-    let mut compact = Clusterer::new(Config {
-        compact_updates: true,
-        ..Config::default()
-    });
-    let mut state = std::collections::BTreeMap::new();
-    let (mut sent_full, mut sent_compact) = (0, 0);
+    let mut compact = Clusterer::default();
+    let (mut groups, mut listed) = Default::default();
+    let (mut sent_full, mut sent_ids) = (0, 0);
     for batch in posts.chunks(8) {
-        sent_full += full.add(batch).len();
-        let updates = compact.add(batch);
-        // New posts, plus at most one earlier post per changed group.
-        assert!(updates.len() <= batch.len() + 4, "{}", updates.len());
-        sent_compact += updates.len();
-        apply_compact(&mut state, &updates);
+        sent_full += full
+            .add(batch)
+            .iter()
+            .map(|u| u.members.len() + u.reasons.iter().map(|r| r.members.len()).sum::<usize>())
+            .sum::<usize>();
+        let changes = compact.add_changes(batch);
+        // This batch's posts are listed, and the earlier posts of a group that just reached
+        // three accounts (two per group here); each group once.
+        assert!(
+            changes.posts.len() <= batch.len() + 4,
+            "{}",
+            changes.posts.len()
+        );
+        let mut ids: Vec<&str> = changes.groups.iter().map(|g| g.group.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), changes.groups.len(), "a group listed twice");
+        sent_ids += changes
+            .groups
+            .iter()
+            .map(|g| g.members.len())
+            .sum::<usize>();
+        apply_changes(&mut groups, &mut listed, &changes);
     }
     let snapshot = compact.snapshot();
     assert_eq!(snapshot, full.snapshot());
@@ -297,11 +332,13 @@ fn compact_updates_send_each_batch_only_its_share() {
         .map(|s| (s.post_id.clone(), s))
         .collect();
     assert_eq!(
-        state, expected,
+        view(&groups, &listed),
+        expected,
         "the content script's view equals the snapshot"
     );
-    assert!(
-        sent_compact * 4 < sent_full,
-        "{sent_compact} vs {sent_full}"
-    );
+    // The group-table snapshot gives the same view in one go.
+    let (mut g2, mut p2) = Default::default();
+    apply_changes(&mut g2, &mut p2, &compact.snapshot_changes());
+    assert_eq!(view(&g2, &p2), expected);
+    assert!(sent_ids * 10 < sent_full, "{sent_ids} vs {sent_full}");
 }

@@ -16,12 +16,25 @@ const MAX_LISTED = 20;
 const RECOVERIES = 3; // at most this many full re-sends per scope (a background that keeps losing state)
 const RETRY_MS = 150; // a batch the worker dropped is sent again after this (once)
 
+/**
+ * A post's main group among its reasons (the core's rule, src/coord/mod.rs `PostGroups`): the
+ * near-duplicate text group when there is one (it comes first), else the group with the most
+ * accounts, ties to the smallest id.
+ */
+export function mainGroup(reasons) {
+  if (reasons[0]?.code === 'near_duplicate_text') return reasons[0];
+  let best = reasons[0];
+  for (const r of reasons) if (r.value > best.value || (r.value === best.value && r.group < best.group)) best = r;
+  return best;
+}
+
 // `onChange(postIds)` is called with the ids of the posts whose coordination changed (null: any).
 export function createCoordination({ api, onChange, alive }) {
   const fromJson = new Map(); // post id -> Post from the page's JSON
   const sent = new Map(); // post id -> Post sent in this scope
   const queue = new Map(); // post id -> Post for the next message
   const state = new Map(); // post id -> PostCoordination (coordinated posts only)
+  const groups = new Map(); // group id -> its state {code, value, group, members, detail}, shared by its posts
   const postsOf = new Map(); // group id -> ids of the posts in `state` with a reason of that group
   const handles = new Map(); // post id -> author handle as the page shows it
   const lastJump = new Map(); // group -> post id last moved to
@@ -54,6 +67,7 @@ export function createCoordination({ api, onChange, alive }) {
     const changed = state.size > 0;
     state.clear();
     postsOf.clear();
+    groups.clear();
     return changed;
   }
 
@@ -76,48 +90,49 @@ export function createCoordination({ api, onChange, alive }) {
   }
 
   /**
-   * Applies the background's updates; returns the ids of the posts whose state changed.
-   * Compact updates (docs/COORDINATION.md): a post already sent is not sent again when its
-   * groups only grew; the batch carries each grown group's new state (size, members) in at least
-   * one entry, and that state holds for every post of the group, so it is copied to them here.
+   * Applies the background's changes (docs/COORDINATION.md, "Wire format"): `{groups, posts}`,
+   * each group's state once and per listed post its group ids. A group's state is one object
+   * shared by all its posts, so a group that grew updates every member; a listed post with no
+   * groups is cleared. Returns the ids of the posts whose state changed.
    */
-  function apply(updates) {
+  function apply(changes) {
     const changed = new Set();
-    if (!Array.isArray(updates)) return [];
-    const grown = new Map(); // group -> its reason as this batch states it
-    for (const u of updates) {
-      if (!u || typeof u.post_id !== 'string') continue;
-      const on = typeof u.cluster_id === 'string' && Array.isArray(u.reasons) && u.reasons.length > 0
-        && Number.isSafeInteger(u.cluster_size) && u.cluster_size > 0;
-      const old = state.get(u.post_id);
-      if (old) index(u.post_id, old, false);
-      if (on) {
-        state.set(u.post_id, u);
-        index(u.post_id, u, true);
-        for (const r of u.reasons) if (r && typeof r.group === 'string') grown.set(r.group, r);
-      } else if (old) state.delete(u.post_id);
-      else continue;
-      changed.add(u.post_id);
+    if (!changes || typeof changes !== 'object') return [];
+    for (const g of Array.isArray(changes.groups) ? changes.groups : []) {
+      if (!g || typeof g.group !== 'string' || typeof g.code !== 'string' || !Number.isSafeInteger(g.value) || g.value <= 0) continue;
+      const members = Array.isArray(g.members) ? g.members.filter((m) => typeof m === 'string') : [];
+      const detail = typeof g.detail === 'string' ? g.detail : undefined;
+      const own = groups.get(g.group);
+      if (own) {
+        Object.assign(own, { code: g.code, value: g.value, members, detail });
+        for (const id of postsOf.get(g.group) ?? []) changed.add(id);
+      } else groups.set(g.group, { code: g.code, value: g.value, group: g.group, members, detail });
     }
-    for (const [group, r] of grown) {
-      for (const id of postsOf.get(group) ?? []) {
-        const c = state.get(id);
-        let touched = false;
-        for (const own of c.reasons) {
-          if (own && own.group === group && own !== r && (own.value !== r.value || own.members !== r.members)) {
-            own.value = r.value;
-            own.members = r.members;
-            touched = true;
-          }
-        }
-        if (c.cluster_id === group && Number.isSafeInteger(r.value) && r.value > 0 && Array.isArray(r.members)
-          && (c.cluster_size !== r.value || c.members !== r.members)) {
-          c.cluster_size = r.value;
-          c.members = r.members;
-          touched = true;
-        }
-        if (touched) changed.add(id);
+    for (const p of Array.isArray(changes.posts) ? changes.posts : []) {
+      if (!p || typeof p.post_id !== 'string') continue;
+      const old = state.get(p.post_id);
+      if (old) index(p.post_id, old, false);
+      const reasons = [];
+      for (const id of Array.isArray(p.groups) ? p.groups : []) {
+        const g = typeof id === 'string' ? groups.get(id) : undefined;
+        if (g && !reasons.includes(g)) reasons.push(g);
       }
+      if (reasons.length > 0) {
+        const c = { post_id: p.post_id, cluster_id: null, cluster_size: 0, members: [], reasons };
+        state.set(p.post_id, c);
+        index(p.post_id, c, true);
+      } else if (old) state.delete(p.post_id);
+      else continue;
+      changed.add(p.post_id);
+    }
+    for (const id of groups.keys()) if (!postsOf.has(id)) groups.delete(id); // merged away or never used
+    for (const id of changed) {
+      const c = state.get(id);
+      if (!c) continue;
+      const main = mainGroup(c.reasons);
+      c.cluster_id = main.group;
+      c.cluster_size = main.value;
+      c.members = main.members;
     }
     return [...changed];
   }
@@ -185,7 +200,7 @@ export function createCoordination({ api, onChange, alive }) {
         for (const id of queue.keys()) sent.delete(id);
       }
     }
-    const changed = apply(reply.updates);
+    const changed = apply(reply.changes);
     if (changed.length > 0) onChange(changed); // only these posts need a new look
     if (queue.size > 0) flush();
   }
@@ -232,6 +247,6 @@ export function createCoordination({ api, onChange, alive }) {
   return {
     addPosts, setScope, seen, flush, viewOf, nextMember,
     get: (postId) => state.get(postId) ?? null,
-    clear() { state.clear(); postsOf.clear(); sent.clear(); queue.clear(); },
+    clear() { state.clear(); postsOf.clear(); groups.clear(); sent.clear(); queue.clear(); },
   };
 }

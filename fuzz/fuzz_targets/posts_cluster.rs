@@ -96,7 +96,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let read = botlens::json::posts(&text);
     let mut boundary = Clusterer::default();
-    let out = botlens::json::coordination(&boundary.add(&read[..read.len().min(512)]));
+    let out = botlens::json::changes(&boundary.add_changes(&read[..read.len().min(512)]));
+    serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON out");
+    let out = botlens::json::coordination(&boundary.snapshot());
     serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON out");
 
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {

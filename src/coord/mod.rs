@@ -23,7 +23,6 @@ pub use post::Post;
 
 use minhash::{LshIndex, Shingling};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 /// Every trace needs at least this many distinct accounts.
@@ -53,12 +52,6 @@ pub struct Config {
     pub min_tokens: usize,
     pub min_alnum_chars: usize,
     pub min_accounts: usize,
-    /// Compact updates ([`Clusterer::add`]): a post reported earlier is not reported again
-    /// when the only change is that one of its groups grew (its `value`, its `members`);
-    /// the batch carries that group's new state in another post's entry instead (the new
-    /// member's). Off by default: the extension's content script must first apply a group's
-    /// state to all its posts (docs/COORDINATION.md, "Compact updates").
-    pub compact_updates: bool,
 }
 
 impl Default for Config {
@@ -69,7 +62,6 @@ impl Default for Config {
             min_tokens: MIN_TOKENS,
             min_alnum_chars: MIN_ALNUM_CHARS,
             min_accounts: MIN_ACCOUNTS,
-            compact_updates: false,
         }
     }
 }
@@ -105,6 +97,53 @@ pub struct PostCoordination {
     pub members: Vec<String>,
     /// Every trace the post is part of, near-duplicate text first.
     pub reasons: Vec<CoordReason>,
+}
+
+/// A batch's coordination changes as the extension receives them (docs/COORDINATION.md,
+/// "Wire format"): each group's state once, and per post only the ids of its groups, so a
+/// group of N posts costs N ids once instead of N times per post.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Changes {
+    /// Group states (`group` is the id), each once.
+    pub groups: Vec<CoordReason>,
+    /// Posts whose groups changed; an empty list clears a post's mark.
+    pub posts: Vec<PostGroups>,
+}
+
+/// A post and the ids of its groups, near-duplicate text first, then the hashtag sequence,
+/// the links and the creation burst. Its main group (`PostCoordination::cluster_id`) is the
+/// text group when there is one, else the group with the most accounts (ties: the smallest id).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostGroups {
+    pub post_id: String,
+    pub groups: Vec<String>,
+}
+
+/// The posts whose state one batch changed.
+#[derive(Default)]
+struct Delta {
+    /// New posts with a reason, and earlier posts whose list of groups changed.
+    changed: Vec<(u32, RawState)>,
+    /// Earlier posts whose groups only grew, with the groups that did.
+    grown: Vec<(u32, RawState, Vec<GroupRef>)>,
+}
+
+/// The groups of one [`Changes`], each materialized once.
+#[derive(Default)]
+struct GroupTable {
+    index: std::collections::HashMap<GroupRef, usize>,
+    list: Vec<CoordReason>,
+}
+
+impl GroupTable {
+    /// Adds `r`'s group once; returns its id.
+    fn add(&mut self, c: &Clusterer, r: &RawReason) -> String {
+        let at = *self.index.entry(r.group).or_insert_with(|| {
+            self.list.push(c.reason(r));
+            self.list.len() - 1
+        });
+        self.list[at].group.clone()
+    }
 }
 
 /// Posts sharing one exact key (hashtag sequence or link).
@@ -272,6 +311,68 @@ impl Clusterer {
     /// with `cluster_id: None` and no reasons). Posts without `post_id` or `account_key`,
     /// repeated post ids and posts beyond [`MAX_POSTS`] are skipped.
     pub fn add(&mut self, batch: &[Post]) -> Vec<PostCoordination> {
+        let Delta { mut changed, grown } = self.ingest(batch);
+        changed.extend(grown.into_iter().map(|(i, raw, _)| (i, raw)));
+        changed.sort_unstable_by_key(|(i, _)| *i);
+        let mut out = Vec::with_capacity(changed.len());
+        for (i, raw) in changed {
+            out.push(self.materialize(i, &raw));
+            self.reported[i as usize] = Some(raw);
+        }
+        out
+    }
+
+    /// [`Clusterer::add`] in the group-table form the extension receives (see [`Changes`]):
+    /// the posts whose groups changed (new marks, merged groups, cleared marks), each with its
+    /// group ids only, and the state of each group they name or that grew, once. A post whose
+    /// groups only grew is not listed: its groups' new states hold for it. The answer is
+    /// proportional to the batch, not to the size of the groups it grew.
+    pub fn add_changes(&mut self, batch: &[Post]) -> Changes {
+        let Delta { changed, grown } = self.ingest(batch);
+        let mut table = GroupTable::default();
+        let mut posts = Vec::with_capacity(changed.len());
+        for (i, raw) in changed {
+            posts.push(PostGroups {
+                post_id: self.post_id(i).unwrap_or_default().to_owned(),
+                groups: raw.iter().map(|r| table.add(self, r)).collect(),
+            });
+            self.reported[i as usize] = Some(raw);
+        }
+        for (i, raw, groups) in grown {
+            for r in raw.iter().filter(|r| groups.contains(&r.group)) {
+                table.add(self, r);
+            }
+            self.reported[i as usize] = Some(raw);
+        }
+        Changes {
+            groups: table.list,
+            posts,
+        }
+    }
+
+    /// [`Clusterer::snapshot`] in the group-table form: every post that has a reason, in
+    /// insertion order, and every group they name.
+    pub fn snapshot_changes(&mut self) -> Changes {
+        let mut cache = MemberCache::default();
+        let mut table = GroupTable::default();
+        let mut posts = Vec::new();
+        for i in 0..self.items.len() as u32 {
+            let raw = self.raw_state(i, &mut cache);
+            if !raw.is_empty() {
+                posts.push(PostGroups {
+                    post_id: self.post_id(i).unwrap_or_default().to_owned(),
+                    groups: raw.iter().map(|r| table.add(self, r)).collect(),
+                });
+            }
+        }
+        Changes {
+            groups: table.list,
+            posts,
+        }
+    }
+
+    /// Indexes a batch (see [`Clusterer::add`]) and sorts the posts whose state changed.
+    fn ingest(&mut self, batch: &[Post]) -> Delta {
         let first_new = self.items.len() as u32;
         let mut touched_clusters: Vec<u32> = Vec::new();
         let mut touched_hashtags: Vec<u32> = Vec::new();
@@ -389,49 +490,25 @@ impl Clusterer {
         affected.sort_unstable();
         affected.dedup();
         let mut cache = MemberCache::default();
-        let mut report: Vec<(u32, RawState)> = Vec::new();
-        // Compact updates: posts whose groups only grew, with the groups that did.
-        let mut grown: Vec<(u32, RawState, Vec<GroupRef>)> = Vec::new();
+        let mut delta = Delta::default();
         for i in affected {
             let raw = self.raw_state(i, &mut cache);
             match &self.reported[i as usize] {
                 None if raw.is_empty() => {}
                 Some(p) if *p == raw => {}
-                Some(p) if self.cfg.compact_updates && same_groups(p, &raw) => {
+                Some(p) if same_groups(p, &raw) => {
                     let groups = p
                         .iter()
                         .zip(&raw)
                         .filter(|(a, b)| a != b)
                         .map(|(_, b)| b.group)
                         .collect();
-                    grown.push((i, raw, groups));
+                    delta.grown.push((i, raw, groups));
                 }
-                _ => report.push((i, raw)),
+                _ => delta.changed.push((i, raw)),
             }
         }
-        if !grown.is_empty() {
-            // Each grown group's new state must reach the content script once: in a reported
-            // post's entry, else in the entry of the first of its posts that only grew.
-            let mut carried: HashSet<GroupRef> = report
-                .iter()
-                .flat_map(|(_, raw)| raw.iter().map(|r| r.group))
-                .collect();
-            for (i, raw, groups) in grown {
-                if groups.iter().all(|g| carried.contains(g)) {
-                    self.reported[i as usize] = Some(raw);
-                } else {
-                    carried.extend(raw.iter().map(|r| r.group));
-                    report.push((i, raw));
-                }
-            }
-            report.sort_unstable_by_key(|(i, _)| *i);
-        }
-        let mut out = Vec::with_capacity(report.len());
-        for (i, raw) in report {
-            out.push(self.materialize(i, &raw));
-            self.reported[i as usize] = Some(raw);
-        }
-        out
+        delta
     }
 
     /// The current state of every post that has a coordination reason, in insertion order.
@@ -654,53 +731,53 @@ impl Clusterer {
         reasons
     }
 
+    /// A reason (a group's state) as reported.
+    fn reason(&self, r: &RawReason) -> CoordReason {
+        let members = self.post_ids(&r.members);
+        let value = f64::from(r.value);
+        match r.group {
+            GroupRef::Text(first) => CoordReason {
+                code: "near_duplicate_text",
+                value,
+                group: format!("t{first}"),
+                members,
+                detail: None,
+            },
+            GroupRef::Hashtag(g) => CoordReason {
+                code: "same_hashtag_sequence",
+                value,
+                group: format!("h{g}"),
+                members,
+                detail: self.hashtag_groups.get(g as usize).map(|(key, _)| {
+                    key.split(' ')
+                        .map(|t| format!("#{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+            },
+            GroupRef::Link(g) => CoordReason {
+                code: "same_link",
+                value,
+                group: format!("l{g}"),
+                members,
+                detail: self.link_groups.get(g as usize).map(|(key, _)| key.clone()),
+            },
+            GroupRef::Burst(from, to) => {
+                let (from, to) = (burst::date(from * DAY), burst::date(to * DAY));
+                CoordReason {
+                    code: "creation_burst",
+                    value,
+                    group: format!("b{from}"),
+                    members,
+                    detail: Some(format!("{from}..{to}")),
+                }
+            }
+        }
+    }
+
     /// The reported state of item `i` from its reasons.
     fn materialize(&self, i: u32, raw: &RawState) -> PostCoordination {
-        let reasons: Vec<CoordReason> = raw
-            .iter()
-            .map(|r| {
-                let members = self.post_ids(&r.members);
-                let value = f64::from(r.value);
-                match r.group {
-                    GroupRef::Text(first) => CoordReason {
-                        code: "near_duplicate_text",
-                        value,
-                        group: format!("t{first}"),
-                        members,
-                        detail: None,
-                    },
-                    GroupRef::Hashtag(g) => CoordReason {
-                        code: "same_hashtag_sequence",
-                        value,
-                        group: format!("h{g}"),
-                        members,
-                        detail: self.hashtag_groups.get(g as usize).map(|(key, _)| {
-                            key.split(' ')
-                                .map(|t| format!("#{t}"))
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        }),
-                    },
-                    GroupRef::Link(g) => CoordReason {
-                        code: "same_link",
-                        value,
-                        group: format!("l{g}"),
-                        members,
-                        detail: self.link_groups.get(g as usize).map(|(key, _)| key.clone()),
-                    },
-                    GroupRef::Burst(from, to) => {
-                        let (from, to) = (burst::date(from * DAY), burst::date(to * DAY));
-                        CoordReason {
-                            code: "creation_burst",
-                            value,
-                            group: format!("b{from}"),
-                            members,
-                            detail: Some(format!("{from}..{to}")),
-                        }
-                    }
-                }
-            })
-            .collect();
+        let reasons: Vec<CoordReason> = raw.iter().map(|r| self.reason(r)).collect();
         let post_id = self
             .items
             .get(i as usize)

@@ -103,7 +103,7 @@ function clusterFigures(glue, list) {
     const res = glue.cluster_posts(list);
     one.push(performance.now() - s);
     oneCpu.push(cpuMs() - c0);
-    out.marked = Array.isArray(res) ? res.length : null;
+    out.marked = Array.isArray(res?.posts) ? res.posts.length : null;
   }
   out.one_call_ms = median(one);
   out.one_call_cpu_ms = median(oneCpu);
@@ -118,7 +118,7 @@ function clusterFigures(glue, list) {
       const b = performance.now();
       const u = c.add_posts(list.slice(i, i + 100));
       (perBatch[k] ??= []).push(performance.now() - b);
-      updates += Array.isArray(u) ? u.length : 0;
+      updates += Array.isArray(u?.posts) ? u.posts.length : 0;
     }
     runs.push(performance.now() - s);
     c.free?.();

@@ -11,12 +11,13 @@ function fakeBackground() {
     bg.sent.push(msg);
     if (msg.reset || bg.posts === null) { bg.sessions += 1; bg.session = `s${bg.sessions}`; bg.posts = new Map(); }
     for (const p of msg.posts) if (!bg.posts.has(p.post_id)) bg.posts.set(p.post_id, p);
-    // Everyone posting "same" is one group (the real detector is the wasm; this is its shape).
+    // Everyone posting "same" is one group (the real detector is the wasm; this is its
+    // `{groups, posts}` shape, listing every member each time).
     const members = [...bg.posts.values()].filter((p) => p.text === 'same').map((p) => p.post_id);
     const on = members.length >= 3;
-    const updates = members.map((id) => ({ post_id: id, cluster_id: on ? 't0' : null, cluster_size: on ? members.length : 0,
-      members: on ? members : [], reasons: on ? [{ code: 'near_duplicate_text', value: members.length, group: 't0', members }] : [] }));
-    return { updates, session: bg.session };
+    const changes = { groups: on ? [{ code: 'near_duplicate_text', value: members.length, group: 't0', members }] : [],
+      posts: members.map((id) => ({ post_id: id, groups: on ? ['t0'] : [] })) };
+    return { changes, session: bg.session };
   } } };
   return bg;
 }
@@ -89,24 +90,24 @@ test('errors leave posts unmarked and never throw', async () => {
   await assert.doesNotReject(settle(d));
 });
 
-test('compact updates: a grown group reaches every member from one entry', async () => {
-  // The wasm Coordinator sends a post again only when its groups changed other than by growing;
-  // a grown group's state travels in the new member's entry and holds for all its posts.
+test('group-table changes: a grown group reaches every member without listing them', async () => {
+  // The wasm Coordinator lists a post again only when its groups changed other than by growing;
+  // a grown group's state travels once in `groups` and holds for all its posts.
   const sent = [];
-  const entry = (id, members) => ({ post_id: id, cluster_id: 't0', cluster_size: members.length, members,
-    reasons: [{ code: 'near_duplicate_text', value: members.length, group: 't0', members }] });
+  const group = (id, members, code = 'near_duplicate_text') => ({ code, value: members.length, group: id, members });
   let reply = null;
-  const api = { runtime: { async sendMessage(msg) { sent.push(msg); return { updates: reply, session: 's1' }; } } };
+  const api = { runtime: { async sendMessage(msg) { sent.push(msg); return { changes: reply, session: 's1' }; } } };
   const changes = [];
   const c = createCoordination({ api, alive: () => true, onChange: (ids) => changes.push(ids) });
   c.setScope('status:1');
-  reply = [entry('1', ['1', '2', '3']), entry('2', ['1', '2', '3']), entry('3', ['1', '2', '3'])];
+  reply = { groups: [group('t0', ['1', '2', '3'])], posts: ['1', '2', '3'].map((id) => ({ post_id: id, groups: ['t0'] })) };
   c.addPosts([{ post_id: '1', account_key: 'x:1', text: 'a' }]);
   c.seen('1', 'a', 'x:1', () => 'a', null);
   await settle(c);
   assert.equal(c.viewOf('1').size, 3);
-  // Only the new member is sent; the older three must learn size 4 from it.
-  reply = [entry('4', ['1', '2', '3', '4'])];
+  assert.equal(c.get('1').cluster_id, 't0');
+  // Only the new member is listed; the older three learn size 4 from the group's state.
+  reply = { groups: [group('t0', ['1', '2', '3', '4'])], posts: [{ post_id: '4', groups: ['t0'] }] };
   c.seen('4', 'd', 'x:4', () => 'a', null);
   await settle(c);
   for (const id of ['1', '2', '3', '4']) {
@@ -116,12 +117,31 @@ test('compact updates: a grown group reaches every member from one entry', async
   }
   assert.deepEqual([...changes.at(-1)].sort(), ['1', '2', '3', '4'], 'all members re-render');
   // A post that left every group is cleared and no longer follows the group.
-  reply = [{ post_id: '3', cluster_id: null, cluster_size: 0, members: [], reasons: [] }, entry('5', ['1', '2', '4', '5'])];
+  reply = { groups: [group('t0', ['1', '2', '4', '5'])], posts: [{ post_id: '3', groups: [] }, { post_id: '5', groups: ['t0'] }] };
   c.seen('5', 'e', 'x:5', () => 'a', null);
   await settle(c);
   assert.equal(c.viewOf('3'), null);
   assert.equal(c.viewOf('1').size, 4);
   assert.deepEqual(c.get('2').members, ['1', '2', '4', '5']);
+  // Main group without text: the most accounts, ties to the smallest id; it follows growth.
+  reply = { groups: [group('h1', ['6', '7', '8'], 'same_hashtag_sequence'), group('l2', ['6', '7', '8', '9'], 'same_link')],
+    posts: [{ post_id: '6', groups: ['h1', 'l2'] }] };
+  c.seen('6', 'f', 'x:6', () => 'b', null);
+  await settle(c);
+  assert.equal(c.get('6').cluster_id, 'l2');
+  assert.equal(c.viewOf('6').size, 4);
+  reply = { groups: [group('h1', ['6', '7', '8', '10', '11'], 'same_hashtag_sequence')], posts: [] };
+  c.seen('7', 'g', 'x:7', () => 'b', null);
+  await settle(c);
+  assert.equal(c.get('6').cluster_id, 'h1', 'the hashtag group outgrew the link group');
+  assert.equal(c.viewOf('6').size, 5);
+  // Malformed parts are skipped, the rest applies.
+  reply = { groups: [null, { group: 'x', code: 'near_duplicate_text', value: -1, members: [] }, group('t9', ['12', '13', '14'])],
+    posts: [7, { post_id: '12', groups: ['t9', 'x', 'nope', 't9'] }, { post_id: 13 }] };
+  c.seen('12', 'h', 'x:12', () => 'c', null);
+  await settle(c);
+  assert.equal(c.get('12').reasons.length, 1);
+  assert.equal(c.viewOf('12').size, 3);
 });
 
 test('a batch the stopped worker dropped is sent again once, not lost', async () => {

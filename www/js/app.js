@@ -4,6 +4,7 @@
 import init, * as core from '../wasm/botlens.js';
 import { readInput, InputError, platformScored } from './input.js';
 import { loadMessages } from './messages.js';
+import { mainGroup } from '../ext/coordination.js';
 import { fillLevels, levelRates, renderResults, renderError, summaryText, el } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -80,14 +81,18 @@ function renderCoordination(posts) {
     coordStatus.textContent = 'No post texts in this input, so there is nothing to compare. Coordination is found among the posts of a thread, not in single accounts.';
     return;
   }
-  const marked = plain(core.cluster_posts({ posts: usable })) ?? [];
+  // {groups, posts}: each group's state once, per post its group ids (docs/COORDINATION.md).
+  const changes = plain(core.cluster_posts({ posts: usable })) ?? {};
+  const groups = new Map((Array.isArray(changes.groups) ? changes.groups : []).map((g) => [g?.group, g]));
   const clusters = new Map();
-  for (const p of Array.isArray(marked) ? marked : []) {
-    if (!p?.cluster_id) continue;
-    if (!clusters.has(p.cluster_id)) clusters.set(p.cluster_id, { size: p.cluster_size, posts: [], reasons: new Set() });
-    const c = clusters.get(p.cluster_id);
+  for (const p of Array.isArray(changes.posts) ? changes.posts : []) {
+    const reasons = (Array.isArray(p?.groups) ? p.groups : []).map((id) => groups.get(id)).filter(Boolean);
+    if (reasons.length === 0) continue;
+    const main = mainGroup(reasons);
+    if (!clusters.has(main.group)) clusters.set(main.group, { size: main.value, posts: [], reasons: new Set() });
+    const c = clusters.get(main.group);
     c.posts.push(p.post_id);
-    for (const r of p.reasons ?? []) c.reasons.add(r.code);
+    for (const r of reasons) c.reasons.add(r.code);
   }
   coordStatus.textContent = clusters.size === 0
     ? `${usable.length} posts compared: no coordinated cluster found.`

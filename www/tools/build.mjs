@@ -14,7 +14,7 @@ const TOOLS = path.dirname(fileURLToPath(import.meta.url));
 const WWW = path.dirname(TOOLS);
 const REPO = path.dirname(WWW);
 const MARKER = '<!-- botlens:model-card -->';
-const EXT_LIB = ['i18n.js', 'browser.js', 'classify.js'];
+const EXT_LIB = ['i18n.js', 'browser.js', 'classify.js', 'coordination.js'];
 const SKIP = new Set(['tools', 'README.md']);
 
 function args(argv) {
