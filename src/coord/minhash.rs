@@ -15,7 +15,7 @@ pub const PERMUTATIONS: usize = 64;
 /// LSH bands × rows = [`PERMUTATIONS`]. With 32 bands of 2 rows a pair of Jaccard
 /// similarity `s` becomes a candidate with probability `1 - (1 - s²)^32`: 0.9999 at 0.5,
 /// 0.98 at 0.35, 0.27 at 0.1 (the confirmation by real Jaccard removes those).
-pub const BANDS: usize = 32;
+pub const BANDS: usize = 21;
 pub const ROWS: usize = PERMUTATIONS / BANDS;
 
 /// How a normalised text is cut into shingles.
@@ -288,21 +288,25 @@ pub type StrMap<V> = HashMap<String, V, BuildHasherDefault<StrHasher>>;
 /// evaluation data (docs/COORDINATION.md): the cap changes no result there.
 pub const MAX_BUCKET: u32 = 64;
 
-/// One bucket: its band key, its newest entry and its length (0 = unused slot).
-#[derive(Clone, Copy, Default)]
+/// One bucket: its band key and its newest entry ([`NONE`]: unused slot). 8 bytes, so the
+/// table of a 2,000-post page (42,000 bands) fits in 512 KB.
+#[derive(Clone, Copy)]
 struct Slot {
-    key: u64,
+    key: u32,
     head: u32,
-    len: u32,
 }
 
 const NONE: u32 = u32::MAX;
+const EMPTY_SLOT: Slot = Slot { key: 0, head: NONE };
 
 /// The LSH banding index: band key -> the items whose signature has that band. It only grows;
 /// inserting an item returns the earlier items sharing at least one band with it.
 ///
-/// An open-addressing table of buckets (linear probing, at most half full) whose items are
-/// chained through one flat list: no allocation per bucket (most hold one item).
+/// An open-addressing table of buckets (linear probing, at most three quarters full) whose
+/// items are chained through one flat list: no allocation per bucket (most hold one item).
+/// Band keys are 32-bit hashes of the band's values: two different bands with one key share a
+/// bucket, which only adds candidates (each is checked by its signature and its real Jaccard
+/// similarity). At [`super::MAX_POSTS`] posts, about 130 such pairs are expected.
 #[derive(Default)]
 pub struct LshIndex {
     slots: Vec<Slot>,
@@ -331,22 +335,24 @@ impl LshIndex {
         if self.seen.len() <= item as usize {
             self.seen.resize(item as usize + 1, NONE);
         }
-        if (self.used + BANDS) * 2 > self.slots.len() {
-            self.reserve(BANDS);
-        }
+        self.reserve(1);
         let mask = self.slots.len() - 1;
         for (band, rows) in sig.chunks_exact(ROWS).enumerate() {
             let mut key = (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             for r in rows {
                 key = mix64(key ^ u64::from(*r));
             }
+            let key = (key >> 32) as u32;
+            // `s` stays below the table's length (a power of two): no bounds failure.
             let mut s = key as usize & mask;
-            while self.slots[s].len != 0 && self.slots[s].key != key {
+            while self.slots[s].head != NONE && self.slots[s].key != key {
                 s = (s + 1) & mask;
             }
             let slot = self.slots[s];
-            let mut e = if slot.len == 0 { NONE } else { slot.head };
+            let mut len = 0;
+            let mut e = slot.head;
             while let Some(&(other, next)) = self.entries.get(e as usize) {
+                len += 1;
                 if let Some(mark) = self.seen.get_mut(other as usize) {
                     if *mark != item {
                         *mark = item;
@@ -355,16 +361,14 @@ impl LshIndex {
                 }
                 e = next;
             }
-            if slot.len == 0 {
+            if slot.head == NONE {
                 self.used += 1;
             }
-            if slot.len < MAX_BUCKET {
-                let head = if slot.len == 0 { NONE } else { slot.head };
-                self.entries.push((item, head));
+            if len < MAX_BUCKET {
+                self.entries.push((item, slot.head));
                 self.slots[s] = Slot {
                     key,
                     head: (self.entries.len() - 1) as u32,
-                    len: slot.len + 1,
                 };
             } else {
                 self.capped += 1;
@@ -375,16 +379,16 @@ impl LshIndex {
     /// Makes room for `items` more items (their bands) at once: one table for a whole batch
     /// instead of doubling it step by step.
     pub fn reserve(&mut self, items: usize) {
-        let need = (self.used + items.saturating_mul(BANDS)).saturating_mul(2);
+        let need = (self.used + items.saturating_mul(BANDS)).saturating_mul(4) / 3;
         if need <= self.slots.len() {
             return;
         }
         let size = need.checked_next_power_of_two().unwrap_or(need).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
         let mask = size - 1;
-        for slot in old.into_iter().filter(|s| s.len != 0) {
+        for slot in old.into_iter().filter(|s| s.head != NONE) {
             let mut s = slot.key as usize & mask;
-            while self.slots[s].len != 0 {
+            while self.slots[s].head != NONE {
                 s = (s + 1) & mask;
             }
             self.slots[s] = slot;
