@@ -81,6 +81,10 @@ impl<'de> Visitor<'de> for LooseVisitor {
 
 /// `s` cut to at most `max` chars, on a char boundary.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
+    // At most `max` bytes is at most `max` chars: most strings need no walk.
+    if s.len() <= max {
+        return s.to_owned();
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => s.get(..i).unwrap_or(s).to_owned(),
         None => s.to_owned(),

@@ -12,9 +12,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Signature length (MinHash bins).
 pub const PERMUTATIONS: usize = 64;
-/// LSH bands × rows = [`PERMUTATIONS`]. With 32 bands of 2 rows a pair of Jaccard
-/// similarity `s` becomes a candidate with probability `1 - (1 - s²)^32`: 0.9999 at 0.5,
-/// 0.98 at 0.35, 0.27 at 0.1 (the confirmation by real Jaccard removes those).
+/// LSH bands of [`ROWS`] values (21 × 3 = 63 of the 64; the last value counts only in the
+/// estimate). A pair of Jaccard similarity `s` becomes a candidate with probability
+/// `1 - (1 - s³)^21`: 0.9999 at 0.7, 0.994 at 0.6, 0.94 at 0.5, 0.60 at 0.35, 0.02 at 0.1.
+/// 32 bands of 2 rows (0.9999 at 0.5, but 0.27 at 0.1) made 5 times more candidates for the
+/// same measured recall: near-duplicates sit far above 0.5, and a cluster needs each member
+/// linked to one other member only (docs/COORDINATION.md, "LSH bands").
 pub const BANDS: usize = 21;
 pub const ROWS: usize = PERMUTATIONS / BANDS;
 
@@ -47,34 +50,34 @@ pub fn shingle_hashes(normalized: &str, how: Shingling, out: &mut Vec<u64>) {
             let bytes = normalized.as_bytes();
             if bytes.len() <= n {
                 if !bytes.is_empty() {
-                    out.push(hash_bytes(bytes));
+                    out.push(shingle_hash(bytes));
                 }
-            } else if n == 5 {
-                // The shipped shingling, unrolled: the same hash as `hash_bytes`.
-                out.extend(bytes.windows(5).filter_map(|w| match *w {
-                    [a, b, c, d, e] => {
-                        let mut h = FNV_OFFSET;
-                        for x in [a, b, c, d, e] {
-                            h = (h ^ u64::from(x)).wrapping_mul(FNV_PRIME);
-                        }
-                        Some(mix64(h))
+            } else if n <= PACKED_MAX {
+                // Rolling: the window packed into a word, one byte in and one out per step;
+                // the same value as `shingle_hash` of the window.
+                let tag = (n as u64) << 56;
+                let top = 8 * (n as u32 - 1);
+                let mut w = 0u64;
+                for (i, &b) in bytes.iter().enumerate() {
+                    w = (w >> 8) | (u64::from(b) << top);
+                    if i + 1 >= n {
+                        out.push(mix64(w | tag));
                     }
-                    _ => None,
-                }));
+                }
             } else {
-                out.extend(bytes.windows(n).map(hash_bytes));
+                out.extend(bytes.windows(n).map(shingle_hash));
             }
         }
         Shingling::Chars(n) => {
             let starts: Vec<usize> = normalized.char_indices().map(|(i, _)| i).collect();
             if starts.len() <= n {
                 if !normalized.is_empty() {
-                    out.push(hash_bytes(normalized.as_bytes()));
+                    out.push(shingle_hash(normalized.as_bytes()));
                 }
             } else {
                 for w in 0..=starts.len() - n {
                     let end = starts.get(w + n).copied().unwrap_or(normalized.len());
-                    out.push(hash_bytes(&normalized.as_bytes()[starts[w]..end]));
+                    out.push(shingle_hash(&normalized.as_bytes()[starts[w]..end]));
                 }
             }
         }
@@ -82,15 +85,32 @@ pub fn shingle_hashes(normalized: &str, how: Shingling, out: &mut Vec<u64>) {
             let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
             if words.len() <= n {
                 if !words.is_empty() {
-                    out.push(hash_bytes(words.join(" ").as_bytes()));
+                    out.push(shingle_hash(words.join(" ").as_bytes()));
                 }
             } else {
                 for w in words.windows(n) {
-                    out.push(hash_bytes(w.join(" ").as_bytes()));
+                    out.push(shingle_hash(w.join(" ").as_bytes()));
                 }
             }
         }
     }
+}
+
+/// Shingles of at most this many bytes are hashed packed into one word.
+const PACKED_MAX: usize = 7;
+
+/// The hash of one shingle's bytes: up to [`PACKED_MAX`] bytes packed into a word with their
+/// length in the top byte (one-to-one) through the SplitMix64 finaliser, longer ones by
+/// [`hash_bytes`]. ASCII 5-grams, nearly every shingle, cost one finaliser each.
+pub fn shingle_hash(bytes: &[u8]) -> u64 {
+    if bytes.len() > PACKED_MAX {
+        return hash_bytes(bytes);
+    }
+    let mut w = 0u64;
+    for (k, &b) in bytes.iter().enumerate() {
+        w |= u64::from(b) << (8 * k);
+    }
+    mix64(w | (bytes.len() as u64) << 56)
 }
 
 /// FNV-1a 64 over the bytes, then the SplitMix64 finaliser (FNV alone mixes its last bytes
@@ -108,6 +128,7 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// SplitMix64 finaliser.
+#[inline]
 pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -288,16 +309,17 @@ pub type StrMap<V> = HashMap<String, V, BuildHasherDefault<StrHasher>>;
 /// evaluation data (docs/COORDINATION.md): the cap changes no result there.
 pub const MAX_BUCKET: u32 = 64;
 
-/// One bucket: its band key and its newest entry ([`NONE`]: unused slot). 8 bytes, so the
-/// table of a 2,000-post page (42,000 bands) fits in 512 KB.
-#[derive(Clone, Copy)]
+/// One bucket: its band key and its newest entry (0: unused slot). 8 bytes, so the table of
+/// a 2,000-post page (42,000 bands) fits in 512 KB, and an empty table is zeroed memory.
+#[derive(Clone, Copy, Default)]
 struct Slot {
     key: u32,
     head: u32,
 }
 
+/// The end of a bucket's chain, and an unused slot's head: entry 0 is a placeholder.
+const END: u32 = 0;
 const NONE: u32 = u32::MAX;
-const EMPTY_SLOT: Slot = Slot { key: 0, head: NONE };
 
 /// The LSH banding index: band key -> the items whose signature has that band. It only grows;
 /// inserting an item returns the earlier items sharing at least one band with it.
@@ -311,7 +333,8 @@ const EMPTY_SLOT: Slot = Slot { key: 0, head: NONE };
 pub struct LshIndex {
     slots: Vec<Slot>,
     used: usize,
-    /// Per entry: the item and the bucket's next (older) entry.
+    /// Per entry: the item and the bucket's next (older) entry; entry 0 is a placeholder, so
+    /// that 0 can mean "none".
     entries: Vec<(u32, u32)>,
     /// Per item, the last item whose candidates listed it (de-duplication without sorting
     /// every bucket's contents).
@@ -337,21 +360,32 @@ impl LshIndex {
         }
         self.reserve(1);
         let mask = self.slots.len() - 1;
-        for (band, rows) in sig.chunks_exact(ROWS).enumerate() {
-            let mut key = (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            for r in rows {
-                key = mix64(key ^ u64::from(*r));
+        // The band keys first, and a read of each band's home slot: the reads do not depend on
+        // one another, so the table's cache misses overlap instead of queueing one per band.
+        let mut keys = [0u32; BANDS];
+        let mut touched = 0u32;
+        for (band, key) in keys.iter_mut().enumerate() {
+            let mut acc = (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for r in sig.iter().skip(band * ROWS).take(ROWS) {
+                acc = (acc ^ u64::from(*r)).wrapping_mul(FNV_PRIME);
             }
-            let key = (key >> 32) as u32;
+            *key = (mix64(acc) >> 32) as u32;
+            touched ^= self.slots[*key as usize & mask].key;
+        }
+        std::hint::black_box(touched);
+        for key in keys {
             // `s` stays below the table's length (a power of two): no bounds failure.
             let mut s = key as usize & mask;
-            while self.slots[s].head != NONE && self.slots[s].key != key {
+            while self.slots[s].head != END && self.slots[s].key != key {
                 s = (s + 1) & mask;
             }
             let slot = self.slots[s];
             let mut len = 0;
             let mut e = slot.head;
-            while let Some(&(other, next)) = self.entries.get(e as usize) {
+            while e != END {
+                let Some(&(other, next)) = self.entries.get(e as usize) else {
+                    break;
+                };
                 len += 1;
                 if let Some(mark) = self.seen.get_mut(other as usize) {
                     if *mark != item {
@@ -361,10 +395,13 @@ impl LshIndex {
                 }
                 e = next;
             }
-            if slot.head == NONE {
+            if slot.head == END {
                 self.used += 1;
             }
             if len < MAX_BUCKET {
+                if self.entries.is_empty() {
+                    self.entries.push((NONE, END));
+                }
                 self.entries.push((item, slot.head));
                 self.slots[s] = Slot {
                     key,
@@ -384,11 +421,11 @@ impl LshIndex {
             return;
         }
         let size = need.checked_next_power_of_two().unwrap_or(need).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
-        for slot in old.into_iter().filter(|s| s.head != NONE) {
+        for slot in old.into_iter().filter(|s| s.head != END) {
             let mut s = slot.key as usize & mask;
-            while self.slots[s].head != NONE {
+            while self.slots[s].head != END {
                 s = (s + 1) & mask;
             }
             self.slots[s] = slot;
@@ -405,8 +442,13 @@ mod tests {
         assert_eq!(shingles("abcdef", Shingling::Chars(5)).len(), 2);
         let mut unrolled = Vec::new();
         shingle_hashes("hello world again", Shingling::Chars(5), &mut unrolled);
-        let general: Vec<u64> = b"hello world again".windows(5).map(hash_bytes).collect();
+        let general: Vec<u64> = b"hello world again".windows(5).map(shingle_hash).collect();
         assert_eq!(unrolled, general);
+        // The ASCII and the general path agree on the same shingles.
+        let mut accented = Vec::new();
+        shingle_hashes("hello world é", Shingling::Chars(5), &mut accented);
+        assert_eq!(accented[..8], unrolled[..8]);
+        assert_ne!(shingle_hash(b"ab"), shingle_hash(b"ab\0"));
         assert_eq!(shingles("abc", Shingling::Chars(5)).len(), 1);
         assert_eq!(shingles("", Shingling::Chars(5)).len(), 0);
         assert_eq!(shingles("a b c d", Shingling::Words(3)).len(), 2);

@@ -377,8 +377,13 @@ impl Clusterer {
         let mut touched_clusters: Vec<u32> = Vec::new();
         let mut touched_hashtags: Vec<u32> = Vec::new();
         let mut touched_links: Vec<u32> = Vec::new();
-        self.lsh
-            .reserve(batch.len().min(MAX_POSTS.saturating_sub(self.items.len())));
+        let room = batch.len().min(MAX_POSTS.saturating_sub(self.items.len()));
+        self.lsh.reserve(room);
+        self.by_post_id.reserve(room);
+        self.account_ids.reserve(room);
+        self.items.reserve(room);
+        self.signatures.reserve(room);
+        self.packed.reserve(room);
         for post in batch {
             let (Some(post_id), Some(account_key)) = (&post.post_id, &post.account_key) else {
                 continue;

@@ -186,7 +186,15 @@ fn is_joiner(c: char) -> bool {
 }
 
 fn is_link(token: &str) -> bool {
-    let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Leading ASCII punctuation byte by byte (most tokens); anything else by chars.
+    let lead = token
+        .bytes()
+        .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+        .unwrap_or(token.len());
+    let t = token
+        .get(lead..)
+        .unwrap_or_default()
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     // Every form below has a ':' or starts with 'w'/'p': most words are rejected here.
     if !t.as_bytes().contains(&b':')
         && !t
@@ -270,7 +278,7 @@ pub fn normalize_hashtags(tags: &[String]) -> Vec<String> {
 
 /// The `http(s)://` links written in `text`, in order.
 pub fn extract_urls(text: &str) -> Vec<String> {
-    if !text.contains("http") {
+    if find(text, b"http").is_none() {
         return Vec::new();
     }
     text.split_whitespace()
@@ -290,7 +298,15 @@ pub fn extract_urls(text: &str) -> Vec<String> {
 
 /// The byte offset of the first `pat` in `text` (no substring searcher to set up per token).
 fn find(text: &str, pat: &[u8]) -> Option<usize> {
-    text.as_bytes().windows(pat.len()).position(|w| w == pat)
+    let (hay, first) = (text.as_bytes(), *pat.first()?);
+    let mut i = 0;
+    while i + pat.len() <= hay.len() {
+        if hay[i] == first && hay.get(i..i + pat.len()) == Some(pat) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Domains whose links are the site itself (a quoted post, a profile, a photo) or its link
