@@ -174,10 +174,13 @@ struct Item {
     link_groups: Vec<u32>,
 }
 
-/// Union-find over items, keeping each root's members and distinct accounts.
+/// Union-find over items, keeping each root's members and distinct accounts. A root that is
+/// still alone keeps no lists (two allocations per post saved): its member is itself and its
+/// account the item's.
 #[derive(Default)]
 struct Clusters {
     parent: Vec<u32>,
+    account: Vec<u32>,
     members: Vec<Vec<u32>>,
     accounts: Vec<Vec<u32>>,
 }
@@ -186,8 +189,9 @@ impl Clusters {
     fn push(&mut self, account: u32) -> u32 {
         let id = self.parent.len() as u32;
         self.parent.push(id);
-        self.members.push(vec![id]);
-        self.accounts.push(vec![account]);
+        self.account.push(account);
+        self.members.push(Vec::new());
+        self.accounts.push(Vec::new());
         id
     }
     fn find(&mut self, mut x: u32) -> u32 {
@@ -198,24 +202,55 @@ impl Clusters {
         }
         x
     }
+    /// The members of root `r` (itself when alone).
+    fn members(&self, r: u32) -> &[u32] {
+        let r = r as usize;
+        match self.members.get(r) {
+            Some(m) if !m.is_empty() => m,
+            _ => self.parent.get(r..=r).unwrap_or_default(),
+        }
+    }
+    /// The distinct accounts of root `r`.
+    fn accounts(&self, r: u32) -> &[u32] {
+        let r = r as usize;
+        match self.accounts.get(r) {
+            Some(a) if !a.is_empty() => a,
+            _ => self.account.get(r..=r).unwrap_or_default(),
+        }
+    }
     /// Merges the clusters of `a` and `b`; returns the new root.
     fn union(&mut self, a: u32, b: u32) -> u32 {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return ra;
         }
-        let (big, small) = if self.members[ra as usize].len() >= self.members[rb as usize].len() {
+        let (big, small) = if self.members(ra).len() >= self.members(rb).len() {
             (ra, rb)
         } else {
             (rb, ra)
         };
-        self.parent[small as usize] = big;
-        let moved = std::mem::take(&mut self.members[small as usize]);
-        self.members[big as usize].extend(moved);
-        let moved = std::mem::take(&mut self.accounts[small as usize]);
-        for acc in moved {
-            if !self.accounts[big as usize].contains(&acc) {
-                self.accounts[big as usize].push(acc);
+        let (b, sm) = (big as usize, small as usize);
+        self.parent[sm] = big;
+        let mut moved_members = std::mem::take(&mut self.members[sm]);
+        if moved_members.is_empty() {
+            moved_members.push(small);
+        }
+        let mut moved_accounts = std::mem::take(&mut self.accounts[sm]);
+        if moved_accounts.is_empty() {
+            moved_accounts.push(self.account[sm]);
+        }
+        let members = &mut self.members[b];
+        if members.is_empty() {
+            members.push(big);
+        }
+        members.extend(moved_members);
+        let accounts = &mut self.accounts[b];
+        if accounts.is_empty() {
+            accounts.push(self.account[b]);
+        }
+        for acc in moved_accounts {
+            if !accounts.contains(&acc) {
+                accounts.push(acc);
             }
         }
         big
@@ -471,8 +506,8 @@ impl Clusterer {
         roots.sort_unstable();
         roots.dedup();
         for root in roots {
-            if self.clusters.accounts[root as usize].len() >= self.cfg.min_accounts {
-                affected.extend_from_slice(&self.clusters.members[root as usize]);
+            if self.clusters.accounts(root).len() >= self.cfg.min_accounts {
+                affected.extend_from_slice(self.clusters.members(root));
             }
         }
         touched_hashtags.sort_unstable();
@@ -535,9 +570,9 @@ impl Clusterer {
         let mut out = Vec::new();
         for i in 0..self.items.len() as u32 {
             if self.clusters.find(i) == i
-                && self.clusters.accounts[i as usize].len() >= self.cfg.min_accounts
+                && self.clusters.accounts(i).len() >= self.cfg.min_accounts
             {
-                let mut m = self.clusters.members[i as usize].clone();
+                let mut m = self.clusters.members(i).to_vec();
                 m.sort_unstable();
                 out.push(m);
             }
@@ -652,12 +687,12 @@ impl Clusterer {
         let min = self.cfg.min_accounts;
         let mut reasons = Vec::new();
         let root = self.clusters.find(i);
-        let accounts = self.clusters.accounts[root as usize].len();
+        let accounts = self.clusters.accounts(root).len();
         if accounts >= min {
             let members = cache
                 .entry(GroupKind::Text, root)
                 .or_insert_with(|| {
-                    let mut m = self.clusters.members[root as usize].clone();
+                    let mut m = self.clusters.members(root).to_vec();
                     m.sort_unstable();
                     m.truncate(MAX_MEMBERS_LISTED);
                     Rc::new(m)
