@@ -138,20 +138,16 @@ pub fn mix64(mut z: u64) -> u64 {
 /// A MinHash signature of [`PERMUTATIONS`] values.
 pub type Signature = [u32; PERMUTATIONS];
 
-/// Seed of the signature hash (fixed, so every build and run gives the same signatures).
-const SIG_SEED: u64 = 0x626f_746c_656e_7331; // "botlens1"
-
 /// One-permutation MinHash with rotation densification (Shrivastava & Li, ICML 2014):
-/// each shingle is hashed once, its top 6 bits pick one of the 64 bins and the next 32 bits
-/// are its value; each bin keeps its minimum. An empty bin (short texts have fewer shingles
+/// each shingle's hash (already through a finaliser: [`shingle_hash`]) is used as it is: its
+/// top 6 bits pick one of the 64 bins and the next 32 bits are its value; each bin keeps its minimum. An empty bin (short texts have fewer shingles
 /// than bins) borrows the value of the next non-empty bin to its right, offset by the
 /// distance, so two texts agree on it with about the same probability as on a real bin.
 /// One hash per shingle instead of 64 keeps a signature at a few hundred nanoseconds.
 pub fn signature(shingles: &[u64]) -> Signature {
     const EMPTY: u64 = u64::MAX;
     let mut mins = [EMPTY; PERMUTATIONS];
-    for &s in shingles {
-        let h = mix64(s ^ SIG_SEED);
+    for &h in shingles {
         let bin = (h >> 58) as usize % PERMUTATIONS;
         let v = (h >> 26) & 0xffff_ffff;
         if v < mins[bin] {
@@ -249,6 +245,66 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
         }
     }
     inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// Exact Jaccard similarity of the sets of two lists of shingle hashes (in text order, repeats
+/// kept: what [`shingle_hashes`] gives), through one small open-addressing table instead of
+/// sorting both sets: the same value as [`jaccard`] of the sorted sets. Holds its table between
+/// calls.
+#[derive(Default)]
+pub struct SetJaccard {
+    keys: Vec<u64>,
+    /// 0: empty slot; 1: in `a` only (so far); 2: in both; 3: in `b` only.
+    tags: Vec<u8>,
+}
+
+impl SetJaccard {
+    pub fn of(&mut self, a: &[u64], b: &[u64]) -> f64 {
+        let size = ((a.len() + b.len()) * 2).next_power_of_two().max(16);
+        self.keys.clear();
+        self.keys.resize(size, 0);
+        self.tags.clear();
+        self.tags.resize(size, 0);
+        let (mut only_a, mut only_b, mut both) = (0usize, 0usize, 0usize);
+        for &h in a {
+            let s = self.slot(h, size - 1);
+            if self.tags[s] == 0 {
+                self.keys[s] = h;
+                self.tags[s] = 1;
+                only_a += 1;
+            }
+        }
+        for &h in b {
+            let s = self.slot(h, size - 1);
+            match self.tags[s] {
+                0 => {
+                    self.keys[s] = h;
+                    self.tags[s] = 3;
+                    only_b += 1;
+                }
+                1 => {
+                    self.tags[s] = 2;
+                    only_a -= 1;
+                    both += 1;
+                }
+                _ => {}
+            }
+        }
+        match only_a + only_b + both {
+            0 => 0.0,
+            union => both as f64 / union as f64,
+        }
+    }
+
+    /// The slot of `h`: where it is, or the empty slot where it goes (the table is at most
+    /// half full, so one is found; `mask` + 1 is the table's length).
+    fn slot(&self, h: u64, mask: usize) -> usize {
+        let mut s = h as usize & mask;
+        while self.tags[s] != 0 && self.keys[s] != h {
+            s = (s + 1) & mask;
+        }
+        s
+    }
 }
 
 /// A hasher for keys that are already well-mixed 64-bit hashes.
@@ -473,6 +529,26 @@ mod tests {
         for min in 0..=PERMUTATIONS + 1 {
             assert_eq!(estimate_at_least(&sa, &sb, min), equal >= min, "min {min}");
         }
+    }
+
+    #[test]
+    fn set_jaccard_equals_sorted_jaccard() {
+        let mut t = SetJaccard::default();
+        let a: Vec<u64> = (0..200).chain(0..50).map(mix64).collect();
+        let b: Vec<u64> = (100..300).chain(150..160).map(mix64).collect();
+        let (mut sa, mut sb) = (a.clone(), b.clone());
+        for v in [&mut sa, &mut sb] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        assert_eq!(t.of(&a, &b), jaccard(&sa, &sb));
+        assert_eq!(t.of(&b, &a), jaccard(&sa, &sb));
+        assert_eq!(t.of(&a, &a), 1.0);
+        assert_eq!(t.of(&[], &[]), 0.0);
+        assert_eq!(t.of(&a, &[]), 0.0);
+        let mut short = Vec::new();
+        shingle_hashes("the same words here", Shingling::Chars(5), &mut short);
+        assert_eq!(t.of(&short, &short), 1.0);
     }
 
     #[test]

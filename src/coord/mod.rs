@@ -165,11 +165,9 @@ impl KeyGroup {
 struct Item {
     post_id: String,
     account: u32,
-    /// The normalised text of an informative post (empty otherwise): its shingle set is made
-    /// from it when the post is first compared exactly, which few posts are.
+    /// The normalised text of an informative post (empty otherwise): its shingles are made
+    /// again from it when the post is compared exactly, which few posts are.
     text: Box<str>,
-    /// Sorted, de-duplicated shingles, once needed.
-    shingles: Option<Vec<u64>>,
     hashtag_group: Option<u32>,
     link_groups: Vec<u32>,
 }
@@ -275,6 +273,11 @@ pub struct Clusterer {
     scratch_text: String,
     scratch_hashes: Vec<u64>,
     scratch_candidates: Vec<u32>,
+    /// The shingle hashes of the post being matched and of a candidate, and the table that
+    /// compares them exactly.
+    own_hashes: Vec<u64>,
+    other_hashes: Vec<u64>,
+    set_jaccard: minhash::SetJaccard,
     hashtag_keys: minhash::StrMap<u32>,
     hashtag_groups: Vec<(String, KeyGroup)>,
     link_keys: minhash::StrMap<u32>,
@@ -322,6 +325,9 @@ impl Clusterer {
             scratch_text: String::new(),
             scratch_hashes: Vec::new(),
             scratch_candidates: Vec::new(),
+            own_hashes: Vec::new(),
+            other_hashes: Vec::new(),
+            set_jaccard: minhash::SetJaccard::default(),
             hashtag_keys: minhash::StrMap::default(),
             hashtag_groups: Vec::new(),
             link_keys: minhash::StrMap::default(),
@@ -452,7 +458,6 @@ impl Clusterer {
                 } else {
                     Box::default()
                 },
-                shingles: None,
                 hashtag_group: None,
                 link_groups: Vec::new(),
             };
@@ -630,6 +635,7 @@ impl Clusterer {
             .unwrap_or(minhash::PERMUTATIONS + 1);
         let mut candidates = std::mem::take(&mut self.scratch_candidates);
         self.lsh.insert_into(id, &sig, &mut candidates);
+        let mut own_ready = false;
         self.stats.capped = self.lsh.capped;
         for &other in &candidates {
             self.stats.candidates += 1;
@@ -651,7 +657,7 @@ impl Clusterer {
                 continue;
             }
             self.stats.compared += 1;
-            if self.exact_jaccard(id, other) >= self.cfg.jaccard_threshold {
+            if self.exact_jaccard(id, other, &mut own_ready) >= self.cfg.jaccard_threshold {
                 self.stats.confirmed += 1;
                 self.clusters.union(id, other);
             }
@@ -659,26 +665,22 @@ impl Clusterer {
         self.scratch_candidates = candidates;
     }
 
-    /// The real Jaccard similarity of two items' shingle sets (made when first needed).
-    fn exact_jaccard(&mut self, a: u32, b: u32) -> f64 {
-        for i in [a, b] {
-            if let Some(item) = self.items.get_mut(i as usize) {
-                if item.shingles.is_none() {
-                    item.shingles = Some(minhash::shingles(&item.text, self.cfg.shingling));
-                }
-            }
+    /// The real Jaccard similarity of two items' shingle sets, made from their normalised texts
+    /// (`a`'s once per match: `own_ready`).
+    fn exact_jaccard(&mut self, a: u32, b: u32, own_ready: &mut bool) -> f64 {
+        let (Some(x), Some(y)) = (self.items.get(a as usize), self.items.get(b as usize)) else {
+            return 0.0;
+        };
+        // The same normalised text (a plain copy): the same shingle set, nothing to build.
+        if !x.text.is_empty() && x.text == y.text {
+            return 1.0;
         }
-        match (
-            self.items
-                .get(a as usize)
-                .and_then(|x| x.shingles.as_deref()),
-            self.items
-                .get(b as usize)
-                .and_then(|x| x.shingles.as_deref()),
-        ) {
-            (Some(x), Some(y)) => minhash::jaccard(x, y),
-            _ => 0.0,
+        if !*own_ready {
+            minhash::shingle_hashes(&x.text, self.cfg.shingling, &mut self.own_hashes);
+            *own_ready = true;
         }
+        minhash::shingle_hashes(&y.text, self.cfg.shingling, &mut self.other_hashes);
+        self.set_jaccard.of(&self.own_hashes, &self.other_hashes)
     }
 
     /// The coordination reasons of item `i` now, by item indices (member lists shared per

@@ -186,16 +186,21 @@ fn is_joiner(c: char) -> bool {
 }
 
 fn is_link(token: &str) -> bool {
-    // Leading ASCII punctuation byte by byte (most tokens); anything else by chars.
-    let lead = token
-        .bytes()
+    // Every form below has a ':' or starts with 'w'/'p' after leading punctuation: most
+    // words are rejected by one look at their first letter and a scan for ':'.
+    let bytes = token.as_bytes();
+    let lead = bytes
+        .iter()
         .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
-        .unwrap_or(token.len());
+        .unwrap_or(bytes.len());
+    if !matches!(bytes.get(lead), Some(b'w' | b'W' | b'p' | b'P' | 0x80..)) && !bytes.contains(&b':')
+    {
+        return false;
+    }
     let t = token
         .get(lead..)
         .unwrap_or_default()
         .trim_start_matches(|c: char| !c.is_alphanumeric());
-    // Every form below has a ':' or starts with 'w'/'p': most words are rejected here.
     if !t.as_bytes().contains(&b':')
         && !t
             .as_bytes()
@@ -296,15 +301,17 @@ pub fn extract_urls(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The byte offset of the first `pat` in `text` (no substring searcher to set up per token).
+/// The byte offset of the first `pat` (ASCII) in `text` (no substring searcher to set up).
 fn find(text: &str, pat: &[u8]) -> Option<usize> {
-    let (hay, first) = (text.as_bytes(), *pat.first()?);
-    let mut i = 0;
-    while i + pat.len() <= hay.len() {
-        if hay[i] == first && hay.get(i..i + pat.len()) == Some(pat) {
-            return Some(i);
+    let first = char::from(*pat.first()?);
+    let mut from = 0;
+    // `str::find` of one ASCII char is a memchr: the candidates are few.
+    while let Some(at) = text.get(from..).and_then(|t| t.find(first)) {
+        let at = from + at;
+        if text.as_bytes().get(at..at + pat.len()) == Some(pat) {
+            return Some(at);
         }
-        i += 1;
+        from = at + 1;
     }
     None
 }
