@@ -145,24 +145,60 @@ pub type Signature = [u32; PERMUTATIONS];
 /// distance, so two texts agree on it with about the same probability as on a real bin.
 /// One hash per shingle instead of 64 keeps a signature at a few hundred nanoseconds.
 pub fn signature(shingles: &[u64]) -> Signature {
-    const EMPTY: u64 = u64::MAX;
-    let mut mins = [EMPTY; PERMUTATIONS];
+    let mut mins = [EMPTY_BIN; PERMUTATIONS];
     for &h in shingles {
-        let bin = (h >> 58) as usize % PERMUTATIONS;
-        let v = (h >> 26) & 0xffff_ffff;
-        if v < mins[bin] {
-            mins[bin] = v;
+        add_to_bins(&mut mins, h);
+    }
+    densify(&mins)
+}
+
+/// The signature of a normalised text: [`signature`] of its [`shingle_hashes`], in one pass
+/// for ASCII character shingles (the rolling hash goes straight into the bins).
+pub fn text_signature(normalized: &str, how: Shingling, scratch: &mut Vec<u64>) -> Signature {
+    let bytes = normalized.as_bytes();
+    match how {
+        Shingling::Chars(n) if n > 0 && n <= PACKED_MAX && bytes.len() > n && bytes.is_ascii() => {
+            let mut mins = [EMPTY_BIN; PERMUTATIONS];
+            let tag = (n as u64) << 56;
+            let top = 8 * (n as u32 - 1);
+            let mut w = 0u64;
+            for (i, &b) in bytes.iter().enumerate() {
+                w = (w >> 8) | (u64::from(b) << top);
+                if i + 1 >= n {
+                    add_to_bins(&mut mins, mix64(w | tag));
+                }
+            }
+            densify(&mins)
+        }
+        _ => {
+            shingle_hashes(normalized, how, scratch);
+            signature(scratch)
         }
     }
+}
+
+const EMPTY_BIN: u64 = u64::MAX;
+
+#[inline]
+fn add_to_bins(mins: &mut [u64; PERMUTATIONS], h: u64) {
+    let bin = (h >> 58) as usize % PERMUTATIONS;
+    let v = (h >> 26) & 0xffff_ffff;
+    if v < mins[bin] {
+        mins[bin] = v;
+    }
+}
+
+/// The signature from the bins' minimums, empty bins filled by rotation (see [`signature`]).
+fn densify(mins: &[u64; PERMUTATIONS]) -> Signature {
     let mut sig = [0u32; PERMUTATIONS];
-    if mins.iter().all(|m| *m == EMPTY) {
+    if mins.iter().all(|m| *m == EMPTY_BIN) {
         return sig;
     }
     for (j, out) in sig.iter_mut().enumerate() {
         let mut k = 0;
         let v = loop {
             let m = mins[(j + k) % PERMUTATIONS];
-            if m != EMPTY {
+            if m != EMPTY_BIN {
                 break m;
             }
             k += 1;
@@ -528,6 +564,32 @@ mod tests {
         let equal = (est * PERMUTATIONS as f64).round() as usize;
         for min in 0..=PERMUTATIONS + 1 {
             assert_eq!(estimate_at_least(&sa, &sb, min), equal >= min, "min {min}");
+        }
+    }
+
+    #[test]
+    fn text_signature_is_the_signature_of_the_shingles() {
+        let mut scratch = Vec::new();
+        for text in [
+            "hello world again and again",
+            "abc",
+            "",
+            "héllo wörld again",
+            "abcdefgh",
+        ] {
+            for how in [
+                Shingling::Chars(5),
+                Shingling::Chars(8),
+                Shingling::Words(2),
+            ] {
+                let mut hashes = Vec::new();
+                shingle_hashes(text, how, &mut hashes);
+                assert_eq!(
+                    text_signature(text, how, &mut scratch),
+                    signature(&hashes),
+                    "{text:?} {how:?}"
+                );
+            }
         }
     }
 

@@ -439,12 +439,11 @@ impl Clusterer {
             let informative = tokens >= self.cfg.min_tokens
                 && normalize::alnum_chars(&self.scratch_text) >= self.cfg.min_alnum_chars;
             let signature = if informative {
-                minhash::shingle_hashes(
+                minhash::text_signature(
                     &self.scratch_text,
                     self.cfg.shingling,
                     &mut self.scratch_hashes,
-                );
-                minhash::signature(&self.scratch_hashes)
+                )
             } else {
                 [0; minhash::PERMUTATIONS]
             };

@@ -75,17 +75,25 @@ fn normalize_ascii_bytes(text: &str, out: &mut Vec<u8>) {
     let mut first_token = true;
     let mut i = 0;
     while i < bytes.len() {
-        while bytes.get(i).is_some_and(|b| is_space(*b)) {
+        while i < bytes.len() && is_space(bytes[i]) {
             i += 1;
         }
         let start = i;
-        while bytes.get(i).is_some_and(|b| !is_space(*b)) {
+        // The token's end, and whether it holds a ':' (every link form but `www.` and `pic.`
+        // has one): most tokens are then known not to be links without a second look.
+        let mut colon = false;
+        while i < bytes.len() && !is_space(bytes[i]) {
+            colon |= bytes[i] == b':';
             i += 1;
         }
         let Some(raw) = text.get(start..i).filter(|t| !t.is_empty()) else {
             continue;
         };
-        if is_link(raw) {
+        let lead = raw
+            .bytes()
+            .find(u8::is_ascii_alphanumeric)
+            .unwrap_or_default();
+        if (colon || matches!(lead, b'w' | b'W' | b'p' | b'P')) && is_link(raw) {
             continue;
         }
         if first_token && raw == "RT" {
@@ -140,19 +148,20 @@ fn normalize_token(raw: &str, out: &mut String) {
 fn normalize_ascii_token(raw: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     let mut prev_alnum = false;
-    while let Some(&c) = raw.get(i) {
+    while i < raw.len() {
+        let c = raw[i];
         i += 1;
-        if c == b'@' && !prev_alnum {
-            while raw.get(i).is_some_and(|n| {
-                n.is_ascii_alphanumeric() || matches!(n, b'_' | b'.' | b'@' | b'-')
-            }) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            prev_alnum = true;
+        } else if c == b'@' && !prev_alnum {
+            while i < raw.len()
+                && (raw[i].is_ascii_alphanumeric() || matches!(raw[i], b'_' | b'.' | b'@' | b'-'))
+            {
                 i += 1;
             }
             push_sep_bytes(out);
             prev_alnum = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-            prev_alnum = true;
         } else if matches!(c, b'\'' | b'`') {
             // keeps the word together
         } else {
@@ -193,7 +202,8 @@ fn is_link(token: &str) -> bool {
         .iter()
         .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
         .unwrap_or(bytes.len());
-    if !matches!(bytes.get(lead), Some(b'w' | b'W' | b'p' | b'P' | 0x80..)) && !bytes.contains(&b':')
+    if !matches!(bytes.get(lead), Some(b'w' | b'W' | b'p' | b'P' | 0x80..))
+        && !bytes.contains(&b':')
     {
         return false;
     }
