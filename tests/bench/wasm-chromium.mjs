@@ -15,11 +15,10 @@ import { samplePosts, realisticPosts } from './wasm-node.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-export async function runWasmChromium({ runs = 30 } = {}) {
-  const root = join(REPO, 'dist/www');
+export async function runWasmChromium({ runs = 30, root = join(REPO, 'dist/www') } = {}) {
   if (!existsSync(join(root, 'wasm/botlens_bg.wasm'))) throw new Error('dist/www is not built: run ./build.sh build');
   const server = await startServer({ root, port: 0 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  const browser = await chromium.launch({ executablePath: process.env.BOTLENS_CHROMIUM ?? process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
     await page.goto(`${server.url}index.html`);
