@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { REPO, extensionDir } from '../e2e/lib/extension.mjs';
 import { runWasmNode } from './wasm-node.mjs';
 import { runE2E } from './e2e-chromium.mjs';
-import { runWasmChromium } from './wasm-chromium.mjs';
+import { runWasmChromium, runWasmFirefox } from './wasm-browsers.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (k) => argv.includes(k);
@@ -119,7 +119,7 @@ if (!CI && !flag('--skip-native')) {
   }
 }
 
-// ---- clustering inside Chromium (issue 4) ----
+// ---- clustering inside the browsers (issue 4; tests/bench/wasm-browsers.mjs) ----
 if (existsSync(join(snap, 'www'))) {
   log(`clustering in Chromium (load ${load()})`);
   try {
@@ -135,6 +135,19 @@ if (existsSync(join(snap, 'www'))) {
   } catch (e) {
     row('wasm clustering in Chromium', `failed: ${e.message}`, `< ${B.clusterMs}`, false);
     ciCheck(`clustering in Chromium failed: ${e.message}`, true);
+  }
+  if (!CI) {
+    log(`clustering in Firefox (load ${load()})`);
+    try {
+      const f = await runWasmFirefox({ root: join(snap, 'www'), runs: 40 });
+      results.wasm_firefox = f;
+      for (const name of ['realistic', 'adversarial']) {
+        const x = f[name];
+        row(`wasm \`cluster_posts\` of 2,000 posts in ${f.browser} (1 ms timer), ${name} sample: warm median (min); first call, ms`, `${fmt(x.warm_median_ms, 1)} (${fmt(x.warm_min_ms, 1)}); ${fmt(x.first_call_ms, 1)}`, `< ${B.clusterMs}`, x.warm_median_ms < B.clusterMs);
+      }
+    } catch (e) {
+      row('wasm clustering in Firefox', `failed: ${e.message}`, `< ${B.clusterMs}`, false);
+    }
   }
 }
 
