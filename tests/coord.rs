@@ -257,15 +257,7 @@ fn view(
         .iter()
         .map(|(id, ids)| {
             let reasons: Vec<_> = ids.iter().map(|g| groups[g].clone()).collect();
-            let main = reasons
-                .first()
-                .filter(|r| r.code == "near_duplicate_text")
-                .or_else(|| {
-                    reasons
-                        .iter()
-                        .max_by(|a, b| a.value.total_cmp(&b.value).then(b.group.cmp(&a.group)))
-                })
-                .cloned();
+            let main = botlens::coord::main_reason(&reasons).cloned();
             let state = PostCoordination {
                 post_id: id.clone(),
                 cluster_id: main.as_ref().map(|m| m.group.clone()),

@@ -53,17 +53,7 @@ pub fn shingle_hashes(normalized: &str, how: Shingling, out: &mut Vec<u64>) {
                     out.push(shingle_hash(bytes));
                 }
             } else if n <= PACKED_MAX {
-                // Rolling: the window packed into a word, one byte in and one out per step;
-                // the same value as `shingle_hash` of the window.
-                let tag = (n as u64) << 56;
-                let top = 8 * (n as u32 - 1);
-                let mut w = 0u64;
-                for (i, &b) in bytes.iter().enumerate() {
-                    w = (w >> 8) | (u64::from(b) << top);
-                    if i + 1 >= n {
-                        out.push(mix64(w | tag));
-                    }
-                }
+                rolling_packed(bytes, n, |h| out.push(h));
             } else {
                 out.extend(bytes.windows(n).map(shingle_hash));
             }
@@ -92,6 +82,21 @@ pub fn shingle_hashes(normalized: &str, how: Shingling, out: &mut Vec<u64>) {
                     out.push(shingle_hash(w.join(" ").as_bytes()));
                 }
             }
+        }
+    }
+}
+
+/// The [`shingle_hash`] of every `n`-byte window of `bytes` (`n` at most [`PACKED_MAX`]), in
+/// order: the window packed into a word, rolling one byte in and one out per step.
+#[inline]
+fn rolling_packed(bytes: &[u8], n: usize, mut each: impl FnMut(u64)) {
+    let tag = (n as u64) << 56;
+    let top = 8 * (n as u32 - 1);
+    let mut w = 0u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        w = (w >> 8) | (u64::from(b) << top);
+        if i + 1 >= n {
+            each(mix64(w | tag));
         }
     }
 }
@@ -159,15 +164,7 @@ pub fn text_signature(normalized: &str, how: Shingling, scratch: &mut Vec<u64>) 
     match how {
         Shingling::Chars(n) if n > 0 && n <= PACKED_MAX && bytes.len() > n && bytes.is_ascii() => {
             let mut mins = [EMPTY_BIN; PERMUTATIONS];
-            let tag = (n as u64) << 56;
-            let top = 8 * (n as u32 - 1);
-            let mut w = 0u64;
-            for (i, &b) in bytes.iter().enumerate() {
-                w = (w >> 8) | (u64::from(b) << top);
-                if i + 1 >= n {
-                    add_to_bins(&mut mins, mix64(w | tag));
-                }
-            }
+            rolling_packed(bytes, n, |h| add_to_bins(&mut mins, h));
             densify(&mins)
         }
         _ => {

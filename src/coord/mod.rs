@@ -112,7 +112,8 @@ pub struct Changes {
 
 /// A post and the ids of its groups, near-duplicate text first, then the hashtag sequence,
 /// the links and the creation burst. Its main group (`PostCoordination::cluster_id`) is the
-/// text group when there is one, else the group with the most accounts (ties: the smallest id).
+/// text group when there is one, else the group with the most accounts (ties: the smallest id;
+/// [`main_reason`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostGroups {
     pub post_id: String,
@@ -825,15 +826,7 @@ impl Clusterer {
             .map(|x| x.post_id.clone())
             .unwrap_or_default();
         let mut state = empty_state(post_id);
-        let main = reasons
-            .first()
-            .filter(|r| r.code == "near_duplicate_text")
-            .or_else(|| {
-                reasons
-                    .iter()
-                    .max_by(|a, b| a.value.total_cmp(&b.value).then(b.group.cmp(&a.group)))
-            });
-        if let Some(r) = main {
+        if let Some(r) = main_reason(&reasons) {
             state.cluster_id = Some(r.group.clone());
             state.cluster_size = r.value as u32;
             state.members = r.members.clone();
@@ -849,6 +842,20 @@ impl Clusterer {
             .filter_map(|i| self.items.get(*i as usize).map(|x| x.post_id.clone()))
             .collect()
     }
+}
+
+/// A post's main group among its reasons (in [`PostGroups`] order): the near-duplicate text
+/// group when there is one (it comes first), else the group with the most accounts, ties to
+/// the smallest id. `extension/lib/coordination.js` `mainGroup` is the same rule.
+pub fn main_reason(reasons: &[CoordReason]) -> Option<&CoordReason> {
+    reasons
+        .first()
+        .filter(|r| r.code == "near_duplicate_text")
+        .or_else(|| {
+            reasons
+                .iter()
+                .max_by(|a, b| a.value.total_cmp(&b.value).then(b.group.cmp(&a.group)))
+        })
 }
 
 fn empty_state(post_id: String) -> PostCoordination {
