@@ -19,7 +19,7 @@ const RETRY_MS = 150; // a batch the worker dropped is sent again after this (on
 /**
  * A post's main group among its reasons (the core's rule, src/coord/mod.rs `PostGroups`): the
  * near-duplicate text group when there is one (it comes first), else the group with the most
- * accounts, ties to the smallest id.
+ * accounts, ties to the smallest id (compared as strings).
  */
 export function mainGroup(reasons) {
   if (reasons[0]?.code === 'near_duplicate_text') return reasons[0];
@@ -194,10 +194,20 @@ export function createCoordination({ api, onChange, alive }) {
     if (typeof reply.session === 'string' && reply.session !== session) {
       const lost = !asked.reset && session !== null;
       session = reply.session;
-      if (lost && recoveries < RECOVERIES) {
-        recoveries += 1;
-        for (const [id, post] of sent) if (!batch.includes(post)) queue.set(id, post);
-        for (const id of queue.keys()) sent.delete(id);
+      if (lost) {
+        // The new detector's group ids name other groups ("t0" is its own first cluster): what the
+        // lost one said is dropped, and the marks come back as the re-sent posts are answered.
+        const had = state.size > 0;
+        state.clear();
+        postsOf.clear();
+        groups.clear();
+        lastJump.clear();
+        if (had) onChange(null);
+        if (recoveries < RECOVERIES) {
+          recoveries += 1;
+          for (const [id, post] of sent) if (!batch.includes(post)) queue.set(id, post);
+          for (const id of queue.keys()) sent.delete(id);
+        }
       }
     }
     const changed = apply(reply.changes);

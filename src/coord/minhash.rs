@@ -627,6 +627,61 @@ mod tests {
     }
 
     #[test]
+    fn index_finds_every_item_sharing_a_band_through_growth() {
+        // 3,000 items with signatures drawn from a few values per position, so many share
+        // bands; the table grows several times. Candidates must be exactly the earlier items
+        // sharing at least one band (no bucket reaches the cap here).
+        let mut rng = 0x1234_5678_u64;
+        let mut next = || {
+            rng = mix64(rng.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            rng
+        };
+        let sigs: Vec<Signature> = (0..3000)
+            .map(|_| {
+                let mut s = [0u32; PERMUTATIONS];
+                for v in s.iter_mut() {
+                    *v = (next() % 12) as u32;
+                }
+                s
+            })
+            .collect();
+        let mut idx = LshIndex::default();
+        for (i, sig) in sigs.iter().enumerate() {
+            if i % 500 == 0 {
+                idx.reserve(7);
+            }
+            let mut got = idx.insert(i as u32, sig);
+            got.sort_unstable();
+            let want: Vec<u32> = (0..i)
+                .filter(|&j| {
+                    (0..BANDS)
+                        .any(|b| sigs[j][b * ROWS..(b + 1) * ROWS] == sig[b * ROWS..(b + 1) * ROWS])
+                })
+                .map(|j| j as u32)
+                .collect();
+            assert_eq!(idx.capped, 0);
+            assert_eq!(got, want, "item {i}");
+        }
+        assert!(idx.slots.len() > 1024, "the table grew");
+    }
+
+    #[test]
+    fn set_jaccard_with_colliding_slots_and_zero() {
+        // Values that share their low bits (the same home slot) and 0, repeated.
+        let mut t = SetJaccard::default();
+        let a: Vec<u64> = [0u64, 1 << 40, 2 << 40, 3 << 40, 0, 7].to_vec();
+        let b: Vec<u64> = [1 << 40, 0, 5 << 40, 7, 7, 9 << 40].to_vec();
+        let sorted = |v: &[u64]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        assert_eq!(t.of(&a, &b), jaccard(&sorted(&a), &sorted(&b)));
+        assert_eq!(t.of(&a, &b), 3.0 / 7.0);
+    }
+
+    #[test]
     fn full_buckets_stop_growing() {
         let a: Vec<u64> = (0..50).map(mix64).collect();
         let sig = signature(&a);

@@ -112,8 +112,8 @@ pub struct Changes {
 
 /// A post and the ids of its groups, near-duplicate text first, then the hashtag sequence,
 /// the links and the creation burst. Its main group (`PostCoordination::cluster_id`) is the
-/// text group when there is one, else the group with the most accounts (ties: the smallest id;
-/// [`main_reason`]).
+/// text group when there is one, else the group with the most accounts (ties: the smallest id
+/// as a string; [`main_reason`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostGroups {
     pub post_id: String,
@@ -846,7 +846,7 @@ impl Clusterer {
 
 /// A post's main group among its reasons (in [`PostGroups`] order): the near-duplicate text
 /// group when there is one (it comes first), else the group with the most accounts, ties to
-/// the smallest id. `extension/lib/coordination.js` `mainGroup` is the same rule.
+/// the smallest id as a string. `extension/lib/coordination.js` `mainGroup` is the same rule.
 pub fn main_reason(reasons: &[CoordReason]) -> Option<&CoordReason> {
     reasons
         .first()

@@ -144,6 +144,29 @@ test('group-table changes: a grown group reaches every member without listing th
   assert.equal(c.viewOf('12').size, 3);
 });
 
+test('after the background lost its detector, the old group ids do not lend their state to new groups', async () => {
+  const g = (id, m) => ({ code: 'near_duplicate_text', value: m.length, group: id, members: m });
+  const replies = [];
+  const sent = [];
+  const api = { runtime: { async sendMessage(msg) { sent.push(msg); return replies.shift()(msg); } } };
+  let all = 0;
+  const c = createCoordination({ api, alive: () => true, onChange: (ids) => { if (ids === null) all += 1; } });
+  c.setScope('status:1');
+  replies.push(() => ({ session: 'A', changes: { groups: [g('t0', ['p0', 'p1', 'p2'])], posts: ['p0', 'p1', 'p2'].map((id) => ({ post_id: id, groups: ['t0'] })) } }));
+  for (const id of ['p0', 'p1', 'p2']) c.seen(id, id, `x:${id}`, () => 'x', null);
+  await c.flush();
+  assert.deepEqual(c.get('p0').members, ['p0', 'p1', 'p2']);
+  // The worker restarted: session B's first cluster is also "t0", another campaign.
+  replies.push(() => ({ session: 'B', changes: { groups: [g('t0', ['q0', 'q1', 'q2'])], posts: ['q0', 'q1', 'q2'].map((id) => ({ post_id: id, groups: ['t0'] })) } }));
+  replies.push(() => new Promise(() => {})); // the re-sent posts are still in flight
+  for (const id of ['q0', 'q1', 'q2']) c.seen(id, id, `x:${id}`, () => 'y', null);
+  await c.flush();
+  assert.equal(c.get('p0'), null, 'the lost session\'s mark is dropped, not relabelled');
+  assert.deepEqual(c.get('q0').members, ['q0', 'q1', 'q2']);
+  assert.equal(all, 1, 'every post re-renders once');
+  assert.deepEqual(sent.at(-1).posts.map((p) => p.post_id).sort(), ['p0', 'p1', 'p2'], 'the old posts are sent again');
+});
+
 test('a batch the stopped worker dropped is sent again once, not lost', async () => {
   const bg = fakeBackground();
   const real = bg.api.runtime.sendMessage;
