@@ -91,6 +91,42 @@ fn short_common_replies_never_cluster() {
 }
 
 #[test]
+fn scripts_without_spaces_cluster_by_the_same_rules() {
+    // Japanese has no spaces between words: a campaign sentence is one or two tokens, so the
+    // information rule counts its characters (two per word) instead.
+    let base = "政府は来月から新しい税金を導入すると発表しましたが、国民の多くは反対しています";
+    let mut batch = unrelated();
+    batch.push(post("j1", "x:j1", base));
+    batch.push(post("j2", "x:j2", &format!("{base}！！ 🔥")));
+    batch.push(post(
+        "j3",
+        "x:j3",
+        &format!("@someone {}", base.replace("来月", "今月")),
+    ));
+    // Short, common replies in Japanese and Thai never cluster.
+    for (i, text) in [
+        "ありがとうございます！",
+        "本当にそう思います",
+        "草",
+        "それな",
+        "ขอบคุณมากครับ",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for a in 0..10 {
+            batch.push(post(&format!("s{i}-{a}"), &format!("x:s{i}-{a}"), text));
+        }
+    }
+    let mut c = Clusterer::default();
+    let updates = c.add(&batch);
+    let mut ids: Vec<&str> = updates.iter().map(|u| u.post_id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, vec!["j1", "j2", "j3"]);
+    assert!(updates.iter().all(|u| u.cluster_size == 3));
+}
+
+#[test]
 fn two_accounts_are_not_enough() {
     let mut c = Clusterer::default();
     let mut batch = unrelated();

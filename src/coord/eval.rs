@@ -226,10 +226,11 @@ fn shingling_name(s: Shingling) -> String {
     }
 }
 
+/// The clusterer's information rule (`Clusterer::add`).
 fn informative(cfg: &Config, text: &str) -> bool {
-    let n = super::normalize::normalize(text);
-    n.split(' ').filter(|t| !t.is_empty()).count() >= cfg.min_tokens
-        && n.chars().filter(|c| c.is_alphanumeric()).count() >= cfg.min_alnum_chars
+    let mut n = String::new();
+    super::normalize::normalize_into(text, &mut n) >= cfg.min_tokens
+        && super::normalize::alnum_chars(&n) >= cfg.min_alnum_chars
 }
 
 fn post(id: String, account: String, text: &str) -> Post {

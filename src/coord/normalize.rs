@@ -22,12 +22,16 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// [`normalize`] into a reused buffer (cleared first); returns the number of tokens of the
-/// result (words separated by single spaces), so the information rule needs no second pass.
+/// [`normalize`] into a reused buffer (cleared first); returns the number of words of the
+/// result for the information rule, so it needs no second pass: the tokens (separated by
+/// single spaces), where the characters of scripts written without spaces between words
+/// ([`is_unspaced`]: Chinese, Japanese, Thai, ...) add one word per two characters, so that a
+/// Japanese sentence counts about as many words as its English translation.
 pub fn normalize_into(text: &str, out: &mut String) -> usize {
     out.clear();
     let text = decode_entities(text);
-    if text.is_ascii() {
+    let ascii = text.is_ascii();
+    if ascii {
         normalize_ascii(&text, out);
     } else {
         normalize_general(&text, out);
@@ -36,10 +40,30 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
         out.pop();
     }
     if out.is_empty() {
-        0
-    } else {
-        1 + out.bytes().filter(|b| *b == b' ').count()
+        return 0;
     }
+    let tokens = 1 + out.bytes().filter(|b| *b == b' ').count();
+    if ascii {
+        tokens
+    } else {
+        tokens + out.chars().filter(|c| is_unspaced(*c)).count() / 2
+    }
+}
+
+/// Characters of scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
+/// Japanese kana, and Chinese characters (CJK ideographs and their extensions).
+pub fn is_unspaced(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x20000..=0x3134F) // CJK extensions B-G
 }
 
 /// [`normalize_into`] for any text (entities decoded).
