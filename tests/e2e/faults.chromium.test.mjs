@@ -13,6 +13,7 @@ import { startServer } from './server.mjs';
 import { snapshot, postLook } from './lib/probes.mjs';
 import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { extensionDir, optionsPath, readManifest } from './lib/extension.mjs';
+import { coordProblems, coordSnapshot } from './lib/coordination.mjs';
 import { isolatedWorld, launchChromium, RECORD_MESSAGES, workerTarget } from './lib/chromium-faults.mjs';
 
 const T = { settle: 30000, ui: 10000 };
@@ -105,6 +106,13 @@ describe('chromium: faults (worker stopped, extension reloaded, storage full, re
     const fresh = await until(async () => b.worker()?.evaluate(() => self.__e2eOldWorker === true).catch(() => null),
       (x) => x === false, { timeout: T.ui, what: 'a new service worker' });
     assert.equal(fresh, false);
+    // Coordination too: the new worker has no detector for this tab, so its answer carries a new
+    // session; the content script drops the lost detector's marks and sends every post again
+    // (docs/DECISIONS.md 30): the whole planted cluster ends marked, with its full size.
+    const c = srv.thread.coordination;
+    await until(() => page.evaluate(coordSnapshot), (x) => coordProblems(x, c).length === 0,
+      { timeout: T.settle, what: 'coordination marks after the restart' })
+      .catch((e) => { e.message += `\n${coordProblems(e.last ?? [], c).join('\n')}`; throw e; });
     await iso.detach();
     await ext.close();
     assert.deepEqual(pageProblems(s), []);
