@@ -449,20 +449,12 @@ impl LshIndex {
         }
         self.reserve(1);
         let mask = self.slots.len() - 1;
-        // The band keys first, and a read of each band's home slot: the reads do not depend on
-        // one another, so the table's cache misses overlap instead of queueing one per band.
-        let mut keys = [0u32; BANDS];
-        let mut touched = 0u32;
-        for (band, key) in keys.iter_mut().enumerate() {
+        for (band, rows) in sig.chunks_exact(ROWS).enumerate().take(BANDS) {
             let mut acc = (band as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            for r in sig.iter().skip(band * ROWS).take(ROWS) {
+            for r in rows {
                 acc = (acc ^ u64::from(*r)).wrapping_mul(FNV_PRIME);
             }
-            *key = (mix64(acc) >> 32) as u32;
-            touched ^= self.slots[*key as usize & mask].key;
-        }
-        std::hint::black_box(touched);
-        for key in keys {
+            let key = (mix64(acc) >> 32) as u32;
             // `s` stays below the table's length (a power of two): no bounds failure.
             let mut s = key as usize & mask;
             while self.slots[s].head != END && self.slots[s].key != key {

@@ -219,22 +219,9 @@ fn is_joiner(c: char) -> bool {
 }
 
 fn is_link(token: &str) -> bool {
-    // Every form below has a ':' or starts with 'w'/'p' after leading punctuation: most
-    // words are rejected by one look at their first letter and a scan for ':'.
-    let bytes = token.as_bytes();
-    let lead = bytes
-        .iter()
-        .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
-        .unwrap_or(bytes.len());
-    if !matches!(bytes.get(lead), Some(b'w' | b'W' | b'p' | b'P' | 0x80..))
-        && !bytes.contains(&b':')
-    {
-        return false;
-    }
-    let t = token
-        .get(lead..)
-        .unwrap_or_default()
-        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let t = token.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Every form below has a ':' or starts with 'w'/'p': most words are rejected here (the
+    // ASCII path asks only for tokens that pass this, from its own scan).
     if !t.as_bytes().contains(&b':')
         && !t
             .as_bytes()
