@@ -8,7 +8,7 @@
 //! back as the same `f64`; see [`push_f64`]) without `core::fmt`'s float code. Knows no
 //! browser: `wasm.rs` does the two JS calls around it.
 
-use crate::coord::{Changes, CoordReason, Post, PostCoordination};
+use crate::coord::{Changes, CoordReason, Post};
 use crate::loose::{read_post, Loose, Reader};
 use crate::verdict::{ModelInfo, Verdict};
 use crate::Account;
@@ -129,30 +129,6 @@ pub fn model_info(m: &ModelInfo) -> String {
         out.push('}');
     });
     out.push('}');
-    out
-}
-
-/// Coordination updates as a JSON array: the shape serde gives `PostCoordination` (serde's field names
-/// and order, `detail` left out when absent), with numbers written by [`push_f64`] (a test
-/// holds the two equal).
-pub fn coordination(states: &[PostCoordination]) -> String {
-    let mut out = String::with_capacity(states.len() * 256 + 2);
-    push_array(&mut out, states, |out, s| {
-        out.push_str("{\"post_id\":");
-        push_str(out, &s.post_id);
-        out.push_str(",\"cluster_id\":");
-        match &s.cluster_id {
-            Some(c) => push_str(out, c),
-            None => out.push_str("null"),
-        }
-        out.push_str(",\"cluster_size\":");
-        push_u64(out, u64::from(s.cluster_size));
-        out.push_str(",\"members\":");
-        push_array(out, &s.members, |out, id| push_str(out, id));
-        out.push_str(",\"reasons\":");
-        push_array(out, &s.reasons, push_reason);
-        out.push('}');
-    });
     out
 }
 

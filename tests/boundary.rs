@@ -2,7 +2,7 @@
 //! gives the same accounts and posts as the serde `Deserialize` impls the CLI and the tests
 //! use, and its writer the same values serde would, read back exactly.
 
-use botlens::coord::{Clusterer, Post, PostCoordination};
+use botlens::coord::{Clusterer, Post};
 use botlens::{json, score, Account};
 use serde_json::{json as j, Value};
 
@@ -213,25 +213,11 @@ fn coordination_json_equals_serde() {
             ..Post::default()
         });
     }
-    let mut c = Clusterer::default();
-    let mut updates = c.add(&posts);
-    updates.push(PostCoordination {
-        post_id: "none".into(),
-        cluster_id: None,
-        cluster_size: 0,
-        members: Vec::new(),
-        reasons: Vec::new(),
-    });
-    assert!(updates.iter().any(|u| u.reasons.len() >= 3));
-    let ours: Value = serde_json::from_str(&json::coordination(&updates)).expect("valid JSON");
-    let theirs = serde_json::to_value(&updates).expect("serializes");
-    assert!(same(&ours, &theirs), "{ours}\n{theirs}");
-    assert_eq!(json::coordination(&[]), "[]");
-
-    // The group-table form the wasm sends.
+    // The group-table form the wasm sends (post ids that need escaping, every kind of reason).
     let mut c = Clusterer::default();
     let mut changes = c.add_changes(&posts);
     assert!(changes.groups.len() >= 3 && changes.posts.len() == posts.len());
+    assert!(changes.posts.iter().any(|p| p.groups.len() >= 3));
     changes.posts.push(botlens::coord::PostGroups {
         post_id: "cleared".into(),
         groups: Vec::new(),

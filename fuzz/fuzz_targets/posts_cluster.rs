@@ -98,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
     let mut boundary = Clusterer::default();
     let out = botlens::json::changes(&boundary.add_changes(&read[..read.len().min(512)]));
     serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON out");
-    let out = botlens::json::coordination(&boundary.snapshot());
+    let out = botlens::json::changes(&boundary.snapshot_changes());
     serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON out");
 
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {

@@ -166,10 +166,7 @@ export async function runWasmNode({ wasmDir = join(REPO, 'target/wasm-out'), acc
 
   if (typeof glue.cluster_posts === 'function' && typeof glue.Coordinator === 'function') {
     const adv = clusterFigures(glue, samplePosts(posts));
-    out.cluster_posts_ms = adv.one_call_ms;
     out.cluster_posts_n = posts;
-    out.cluster_marked = adv.marked;
-    out.coordinator_incremental_ms = adv.batches_ms;
     out.cluster_adversarial = adv;
     out.cluster_realistic = clusterFigures(glue, realisticPosts(posts));
   }
