@@ -22,11 +22,10 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../e2e/server.mjs';
 import { extensionDir } from '../e2e/lib/extension.mjs';
+import { launchContext } from '../e2e/lib/chromium-launch.mjs';
 
-const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function quantile(xs, q) {
@@ -37,20 +36,7 @@ export function quantile(xs, q) {
 
 async function launch(srv, extDir) {
   const profile = mkdtempSync(join(tmpdir(), 'botlens-bench-'));
-  const map = `MAP x.com 127.0.0.1:${srv.port}, MAP twitter.com 127.0.0.1:${srv.port}, MAP * 127.0.0.1:${srv.port}`;
-  const ext = extDir ? [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`] : ['--disable-extensions'];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      ...ext,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
-      `--host-resolver-rules=${map}`,
-    ],
-  });
+  const context = await launchContext(profile, { extDir, port: srv.port });
   return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 

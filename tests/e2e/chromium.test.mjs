@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { fixtureProblems } from './lib/model-view.mjs';
 import { snapshot, cardState, postLook } from './lib/probes.mjs';
 import { levelsOf, pageProblems, pick, serverProblems, settled, until, verdictProblems } from './lib/checks.mjs';
 import { chromeIdFromKey, extensionDir, optionsPath, readManifest, REPO } from './lib/extension.mjs';
 import { coordCard, coordProblems, coordSnapshot, focusedPost } from './lib/coordination.mjs';
+import { launchContext } from './lib/chromium-launch.mjs';
 
-const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
 const T = { settle: 15000, ui: 5000 };
 
 describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
@@ -39,19 +38,7 @@ describe('chromium: botlens on x.com', { timeout: 90000 }, () => {
     manifest = readManifest(dir);
     srv = await startServer();
     profile = mkdtempSync(join(tmpdir(), 'botlens-e2e-chromium-'));
-    const map = `MAP x.com 127.0.0.1:${srv.port}, MAP twitter.com 127.0.0.1:${srv.port}, MAP * 127.0.0.1:${srv.port}`;
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: EXECUTABLE,
-      headless: true,
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1100, height: 900 },
-      args: [
-        `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
-        `--host-resolver-rules=${map}`,
-      ],
-    });
+    context = await launchContext(profile, { extDir: dir, port: srv.port });
     context.on('request', (r) => contextRequests.push(r.url()));
     context.on('weberror', (e) => pageErrors.push(`weberror: ${e.error()?.stack ?? e.error()}`));
     const worker = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker', { timeout: 10000 });

@@ -1,9 +1,7 @@
 // Helpers of the Chromium fault tests (faults.chromium.test.mjs, hostile.chromium.test.mjs):
 // launching with a given profile, collecting console errors of every page and worker, reaching
 // the content script's isolated world and the service worker's own CDP target.
-import { chromium } from 'playwright-core';
-
-const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
+import { launchContext } from './chromium-launch.mjs';
 
 /**
  * Launches Chromium with the unpacked extension `extDir` and profile folder `profile`, every host
@@ -11,19 +9,7 @@ const EXECUTABLE = process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium';
  * to `errors` (strings). Returns {context, extId, worker()} (worker(): the extension's live worker).
  */
 export async function launchChromium({ profile, extDir, port, errors }) {
-  const map = `MAP x.com 127.0.0.1:${port}, MAP twitter.com 127.0.0.1:${port}, MAP * 127.0.0.1:${port}`;
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLE,
-    headless: true,
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
-      `--host-resolver-rules=${map}`,
-    ],
-  });
+  const context = await launchContext(profile, { extDir, port });
   const watch = (source, target) => target.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'assert') errors.push(`${source}: ${m.text()} @ ${m.location()?.url ?? ''}`);
   });

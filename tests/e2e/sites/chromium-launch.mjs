@@ -3,24 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { extensionDir } from '../lib/extension.mjs';
+import { launchContext } from '../lib/chromium-launch.mjs';
 
 export async function launch(port) {
   const dir = extensionDir('chrome');
   const profile = mkdtempSync(join(tmpdir(), 'botlens-e2e-social-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.BOTLENS_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1000, height: 900 },
-    args: [
-      `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-default-browser-check',
-      `--host-resolver-rules=MAP * 127.0.0.1:${port}`,
-    ],
-  });
+  const context = await launchContext(profile, { extDir: dir, port, viewport: { width: 1000, height: 900 } });
   const out = { context, profile, pageErrors: [], consoleErrors: [], requests: [] };
   context.on('request', (r) => out.requests.push(r.url()));
   context.on('weberror', (e) => out.pageErrors.push(`weberror: ${e.error()?.stack ?? e.error()}`));
