@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHostileServer } from './sites/hostile-server.mjs';
 import { snapshot } from './lib/probes.mjs';
-import { pageProblems, pick, serverProblems, until } from './lib/checks.mjs';
+import { pageProblems, serverProblems, until } from './lib/checks.mjs';
 import { extensionDir } from './lib/extension.mjs';
 import { isolatedWorld, launchChromium } from './lib/chromium-faults.mjs';
 import {
-  PAYLOAD_TAGS, badgeVerdict, cardText, forge, forgeArgs, hostileProblems, inspect, payloadProblems, seenProblems, wantedOf,
+  PAYLOAD_TAGS, badgeVerdict, cardText, forge, forgeArgs, forgeTargets, hostileProblems, inspect, payloadProblems, seenProblems,
+  verdictOf, wantedOf,
 } from './lib/hostile-checks.mjs';
 
 const T = { settle: 30000, ui: 10000 };
@@ -77,10 +78,7 @@ describe('chromium: a hostile x.com page', { timeout: 240000 }, () => {
 
   it('drops forged bridge events without errors; forged data cannot relabel a judged account; nothing but the DOM contract reaches the page', async () => {
     const before = await snap();
-    const verdictOf = (s, id) => s.articles.find((a) => a.id === id);
-    const hostileIds = new Set(srv.thread.hostile.map((h) => h.id));
-    const human = pick(srv.thread, 'clear').find((p) => !hostileIds.has(p.id) && p.account.id !== srv.thread.root.author.id);
-    const dom = srv.thread.domOnly;
+    const { human, dom } = forgeTargets(srv.thread);
     assert.equal(verdictOf(before, human.id).verdict, 'clear');
     assert.equal(verdictOf(before, dom.id).verdict, 'unknown');
     const iso = await isolatedWorld(b.context, page, b.extId);

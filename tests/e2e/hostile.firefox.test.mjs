@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startHostileServer } from './sites/hostile-server.mjs';
 import { snapshot, asScript } from './lib/probes.mjs';
-import { pageProblems, pick, serverProblems, until } from './lib/checks.mjs';
+import { pageProblems, serverProblems, until } from './lib/checks.mjs';
 import { extensionDir, geckoId, readManifest } from './lib/extension.mjs';
 import { Session, startGeckodriver } from './lib/webdriver.mjs';
 import { quietPrefs } from './lib/firefox-prefs.mjs';
 import { CONSOLE_ERRORS, RECORD_REQUESTS } from './lib/firefox-chrome.mjs';
 import {
-  PAYLOAD_TAGS, badgeVerdict, cardText, forge, forgeArgs, hostileProblems, inspect, payloadProblems, seenProblems, wantedOf,
+  PAYLOAD_TAGS, badgeVerdict, cardText, forge, forgeArgs, forgeTargets, hostileProblems, inspect, payloadProblems, seenProblems,
+  verdictOf, wantedOf,
 } from './lib/hostile-checks.mjs';
 
 const BINARY = process.env.BOTLENS_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -83,10 +84,7 @@ describe('firefox: a hostile x.com page', { timeout: 240000 }, () => {
 
   it('drops forged bridge events without errors; forged data cannot relabel a judged account; nothing but the DOM contract reaches the page', async () => {
     const before = await snap();
-    const verdictOf = (s, id) => s.articles.find((a) => a.id === id);
-    const hostileIds = new Set(srv.thread.hostile.map((h) => h.id));
-    const human = pick(srv.thread, 'clear').find((p) => !hostileIds.has(p.id) && p.account.id !== srv.thread.root.author.id);
-    const dom = srv.thread.domOnly;
+    const { human, dom } = forgeTargets(srv.thread);
     assert.equal(verdictOf(before, human.id).verdict, 'clear');
     assert.equal(verdictOf(before, dom.id).verdict, 'unknown');
     assert.equal(await exec(forge, forgeArgs(srv.thread, human)), true);

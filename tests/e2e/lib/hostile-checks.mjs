@@ -4,6 +4,7 @@
 // page's own records (window.__hostile, window.__e2eInlineRan) and the payloads' flag
 // (window.__botlensPwned).
 import { DEFAULT_AVATAR, xDate } from './x-thread.mjs';
+import { pick } from './checks.mjs';
 
 /** Tags no badge's shadow root may contain: they could only have come from page data. */
 export const PAYLOAD_TAGS = ['img', 'script', 'svg', 'iframe', 'object', 'embed', 'a'];
@@ -84,6 +85,16 @@ export function payloadProblems(x, { brokenRequests = 21 } = {}) {
     if (bad.length) out.push(`broken requests failed in the page: ${JSON.stringify(bad)}`);
   }
   return out;
+}
+
+/** A post's entry in a snapshot. */
+export const verdictOf = (s, id) => s.articles.find((a) => a.id === id);
+
+/** The forgery's targets: a human reply judged "clear" (not hostile, not the root's author), and the DOM-only post. */
+export function forgeTargets(thread) {
+  const hostileIds = new Set(thread.hostile.map((h) => h.id));
+  const human = pick(thread, 'clear').find((p) => !hostileIds.has(p.id) && p.account.id !== thread.root.author.id);
+  return { human, dom: thread.domOnly };
 }
 
 /** The forged users of the forgery: bot-like data for `human` (already judged) and an invented account. */
