@@ -12,9 +12,8 @@ import { chromium } from 'playwright-core';
 import { REPO } from '../e2e/lib/extension.mjs';
 import { Session, startGeckodriver } from '../e2e/lib/webdriver.mjs';
 import { startServer } from '../../www/tools/serve.mjs';
-import { samplePosts, realisticPosts } from './wasm-node.mjs';
+import { median, samplePosts, realisticPosts } from './wasm-node.mjs';
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const SAMPLES = () => [['adversarial', samplePosts(2000)], ['realistic', realisticPosts(2000)]];
 
 /** Runs in the page: the raw timings of one sample. */
