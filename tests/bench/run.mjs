@@ -123,7 +123,7 @@ if (!CI && !flag('--skip-native')) {
 if (existsSync(join(snap, 'www'))) {
   log(`clustering in Chromium (load ${load()})`);
   try {
-    const c = await runWasmChromium({ root: join(snap, 'www'), runs: CI ? 15 : 40 });
+    const c = await runWasmChromium({ root: join(snap, 'www'), runs: CI ? 30 : 40 });
     results.wasm_chromium = c;
     for (const name of ['realistic', 'adversarial']) {
       const x = c[name];
